@@ -1,0 +1,1 @@
+"""Articles in: readers for each source format, and the extraction stages."""

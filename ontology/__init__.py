@@ -1,0 +1,1 @@
+"""The chinatech ontology (OWL + SHACL) and reference catalog, shipped as package data."""

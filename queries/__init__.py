@@ -1,0 +1,1 @@
+"""Named Cypher and SPARQL queries, one file per question per language."""
