@@ -40,6 +40,7 @@ class Mention(_Strict):
     text: str
     start: int
     end: int
+    field: str = "text"  # "text", or "title" when the mention is in the headline
 
 
 class Evidence(_Strict):

@@ -1,0 +1,296 @@
+"""Relations in the core vocabulary from cue patterns inside a sentence, checked against the ontology.
+
+Three kinds of rule, each named in the relation's `extractor` for provenance:
+- cue verbs/nouns ("develops", "partnered with", "rivals") between a subject and its objects;
+- constructions ("Baidu's ERNIE", "Hangzhou-based DeepSeek", "Baidu CEO Robin Li", "X, a unit of Y");
+- co-occurrence frames (index moves with the firms that drove them, tensions and their parties).
+Negated statements are dropped; plans and reported speech are kept, as the guidelines say.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ontology.schema import Schema, load_schema
+
+
+@dataclass(slots=True)
+class M:
+    """A resolved mention inside the text: offsets, entity key and core type."""
+
+    start: int
+    end: int
+    key: str
+    type: str
+
+
+@dataclass(slots=True)
+class Found:
+    """A relation candidate before it becomes a `Relation`."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    rule: str
+    sentence: tuple[int, int]
+
+
+# Cue table: predicate -> regex of the cue words. Order matters where cues overlap (first wins).
+CUES: list[tuple[str, str]] = [
+    ("trainedOn", r"trained (?:\w+ )?(?:on|using|with)|training (?:on|using)"),
+    ("subsidiaryOf", r"(?:a |the |its )?(?:unit|subsidiary|arm|affiliate|division|spin-?off|subsidiaries) of|"
+                     r"owned by|wholly[- ]owned by|part of"),
+    ("leads", r"(?:chief executive|CEO|founder|co-founder|chairman|chairwoman|president|head|boss|"
+              r"chief executive officer) (?:of|at)"),
+    ("listedOn", r"(?:listed|listing|debut(?:ed|s)?|trad(?:ed|es|ing)|IPO|float(?:ed)?) (?:\w+ ){0,2}(?:on|in)"),
+    ("headquarteredIn", r"(?:headquartered|based|located|headquarters) in|-based|home(?:town)? (?:of|in)"),
+    ("investsIn", r"invest(?:s|ed|ing|ment)? (?:\w+ ){0,3}in|(?:take|took|takes|taking|bought|buy|buys|acquir\w+) "
+                  r"(?:a |an )?(?:\w+ ){0,2}stake in|acquir(?:e|es|ed|ing)|bought|buy(?:s|ing)? out|"
+                  r"led (?:a |the )?(?:\w+ ){0,2}(?:funding|financing) round"),
+    ("suppliesTo", r"suppl(?:y|ies|ied|ying|ier|iers) (?:\w+ ){0,3}(?:to|for)|sell(?:s|ing)? (?:\w+ ){0,3}to|"
+                   r"sold (?:\w+ ){0,3}to|ship(?:s|ped|ping)? (?:\w+ ){0,3}to|provid(?:e|es|ed|ing) (?:\w+ ){0,4}to"),
+    ("manufactures", r"manufactur\w*|fabricat\w*|mass[- ]produc\w*|produc(?:e|es|ed|ing)|mak(?:e|es|ing)|made|"
+                     r"assembl(?:e|es|ed|ing)|foundry for"),
+    ("partnersWith", r"partner(?:s|ed|ing|ship)?(?: \w+){0,2} with|team(?:s|ed)? up with|collaborat\w* with|"
+                     r"join(?:s|ed)? (?:forces|hands) with|(?:deal|agreement|alliance|tie-up|pact|contract|"
+                     r"cooperation|joint venture|partnership) (?:\w+ ){0,3}with|cooperat\w* with|signed|"
+                     r"work(?:s|ed|ing)? (?:closely )?with|allied with"),
+    ("competesWith", r"compet\w*(?: \w+)? (?:with|against)|rivals?|rivalry|vie[sd]? with|vying with|challeng\w*|"
+                     r"take on|taking on|versus|vs\.?|race against|outperform\w*|catch up (?:with|to)|"
+                     r"competitors?(?: such as| like| including)?|on par with|match(?:es|ed)?"),
+    ("targets", r"target(?:s|ed|ing)?|restrict(?:s|ed|ing|ions)?(?: \w+){0,2} (?:on|to)|restrict(?:s|ed|ing)?|"
+                r"ban(?:s|ned|ning)?|bar(?:s|red|ring)?|block(?:s|ed|ing)?|sanction(?:s|ed|ing)?|"
+                r"blacklist(?:s|ed|ing)?|curb(?:s|ed|ing)?|limit(?:s|ed|ing)?|prohibit\w*|aimed at|"
+                r"cut(?:s|ting)? off|(?:imposed|levied|slapped) on|on imports from|against|on"),
+    ("issuedBy", r"(?:issued|imposed|introduced|announced|unveiled|enacted|passed|adopted|proposed|released|"
+                 r"published|implemented|signed|drafted|set|launched) by|by"),
+    ("supports", r"support(?:s|ed|ing)?|subsidi[sz](?:e|es|ed|ing)|subsid(?:y|ies) for|back(?:s|ed|ing)?|"
+                 r"promot(?:e|es|ed|ing)|fund(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|incentiv\w*|champion\w*|"
+                 r"prioriti[sz]\w*|push(?:es|ed|ing)? for|bolster\w*|nurtur\w*"),
+    ("affects", r"hit(?:s|ting)?|weigh(?:s|ed|ing)? on|affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|hurt(?:s|ing)?|"
+                r"pressur\w*|dent(?:s|ed)?|drag(?:s|ged|ging)?|roil\w*|rattl\w*|boost(?:s|ed|ing)?|"
+                r"benefit(?:s|ed|ting)?|threaten\w*|disrupt\w*|cloud(?:s|ed)?|spook\w*|eroded|damp\w*"),
+    ("involves", r"between|among|involving"),
+    ("operatesIn", r"expand(?:s|ed|ing)?(?: \w+){0,3} (?:in|into|to)|expansion (?:in|into)|operat(?:e|es|ed|ing) in|"
+                   r"enter(?:s|ed|ing)?|launch(?:es|ed|ing)? in|business(?:es)? in|presence in|"
+                   r"sell(?:s|ing)? in|markets? (?:in|such as|like)|along|foothold in|"
+                   r"(?:stores?|offices?|plants?|factor(?:y|ies)|data cent(?:er|re)s?) in"),
+    ("uses", r"us(?:e|es|ed|ing)|adopt(?:s|ed|ing)?|deploy(?:s|ed|ing)?|integrat(?:e|es|ed|ing)|run(?:s|ning)? on|"
+             r"powered by|built on|based on|rel(?:y|ies|ied) on|depend(?:s|ed)? on|bought|buy(?:s|ing)?|"
+             r"purchas\w*|order(?:s|ed)?|equipped with|tap(?:s|ped|ping)?|leverag\w*|reliance on|demand for"),
+    ("develops", r"develop(?:s|ed|ing|er|ers|ment)?(?: of)?|build(?:s|ing)?|built|launch(?:es|ed|ing)?|"
+                 r"releas(?:e|es|ed|ing)|unveil(?:s|ed|ing)?|design(?:s|ed|ing|er)?|introduc(?:e|es|ed|ing)|"
+                 r"roll(?:s|ed|ing)? out|debut(?:s|ed)?|creat(?:e|es|ed|ing|or)|maker of|"
+                 r"work(?:s|ed|ing)? on|showcas\w*|open[- ]sourc\w*|announc(?:e|es|ed|ing)|"
+                 r"upgrad\w*|push(?:es)? (?:into|towards?)|invest(?:s|ed|ing)? (?:heavily )?in|"
+                 r"self-(?:made|developed|designed)|in-house|homegrown|proprietary|its own|own"),
+]
+_CUE_RE = re.compile("|".join(f"(?P<{p}>\\b(?:{rx}))" for p, rx in CUES))
+# Passive voice flips roles: "ERNIE, developed by Baidu".
+_PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
+_NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejected|rejects|refused|"
+                       r"declined to|without|nor|halted|ended|scrapped|cancel\w*|abandon\w*)\b")
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–")
+_PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
+                            r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
+                            r"(?:giant|company|firm|group|startup|maker))\b")
+_DEMONYMS = {
+    "Chinese": "china", "American": "united-states", "U.S.": "united-states", "US": "united-states",
+    "Japanese": "japan", "Korean": "south-korea", "South Korean": "south-korea", "Taiwanese": "taiwan",
+    "Dutch": "netherlands", "German": "germany", "British": "united-kingdom", "French": "france",
+    "Indian": "india", "Hong Kong": "hong-kong", "European": "european-union",
+}
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\s+(?:[\w-]+\s+){0,3}$")
+_ROLE = r"(?:CEO|chief executive(?: officer)?|founder|co-founder|chairman|chairwoman|president|head|boss|CFO|CTO)"
+_MARKET_MOVE = re.compile(r"\b(?:led|lead|leading|driven|drove|drag\w*|boost\w*|weigh\w*|rall\w*|gain\w*|rose|"
+                          r"climb\w*|jump\w*|surg\w*|fell|fall\w*|slid|slump\w*|drop\w*|soar\w*|tumbl\w*|"
+                          r"constituents?|components?|heavyweights?|members?|including|such as|among)\b")
+
+
+def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None:
+    for m in reversed(ms):
+        if m.end <= pos and m.start >= floor and m.type in ok:
+            return m
+    return None
+
+
+def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, limit: int = 140) -> list[M]:
+    """Mentions of an allowed type after the cue: the first, and those coordinated with it ("X, Y and Z")."""
+    out: list[M] = []
+    prev_end = pos
+    for m in ms:
+        if m.start < pos:
+            continue
+        if m.start > min(ceil, pos + limit):
+            break
+        gap = text[prev_end:m.start]
+        if out and not re.fullmatch(r"[\s,]*(?:and|or|as well as|&)?[\s,]*(?:the\s)?", gap):
+            if m.type in ok and len(gap) < 4:
+                pass
+            else:
+                break
+        if m.type in ok:
+            out.append(m)
+            prev_end = m.end
+        elif out:
+            break
+    return out
+
+
+def _clause_bounds(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    floor, ceil = s0, s1
+    for b in _CLAUSE_BREAK.finditer(text, s0, s1):
+        if b.end() <= pos:
+            floor = b.end()
+        elif b.start() >= pos:
+            ceil = b.start()
+            break
+    return floor, ceil
+
+
+def _types(schema: Schema, names: frozenset[str]) -> set[str]:
+    return {t for n in names for t in schema.subclasses(n)}
+
+
+def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M],
+                      salient: dict[str, str] | None = None) -> Iterator[Found]:
+    """Relation candidates of every sentence; `salient` maps types to the entity last named before."""
+    schema = load_schema()
+    dom = {p: _types(schema, r.domain) for p, r in schema.relations.items() if r.core}
+    rng = {p: _types(schema, r.range) for p, r in schema.relations.items() if r.core}
+    mi = 0
+    last_seen: dict[str, M] = {}
+    place_keys = {m.key for m in mentions if m.type == "Place"}
+    for s0, s1 in sentences:
+        ms: list[M] = []
+        while mi < len(mentions) and mentions[mi].start < s1:
+            if mentions[mi].start >= s0:
+                ms.append(mentions[mi])
+            mi += 1
+        sent = (s0, s1)
+        if ms:
+            yield from _constructions(text, ms, sent, place_keys)
+            yield from _cue_relations(text, ms, sent, dom, rng, last_seen)
+            yield from _frames(text, ms, sent)
+        for m in ms:
+            last_seen[m.type] = m
+            for sup in schema.labels(m.type)[1:]:
+                last_seen[sup] = m
+
+
+def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str, set[str]],
+                   rng: dict[str, set[str]], last_seen: dict[str, M]) -> Iterator[Found]:
+    s0, s1 = sent
+    for cue in _CUE_RE.finditer(text, s0, s1):
+        pred = cue.lastgroup
+        assert pred is not None
+        if pred == "involves":
+            continue  # handled by the tension frame
+        floor, ceil = _clause_bounds(text, s0, s1, cue.start())
+        passive = bool(_PASSIVE.match(text[cue.end():cue.end() + 12])) and pred not in ("issuedBy",)
+        subj_ok, obj_ok = dom[pred], rng[pred]
+        if passive:
+            by = text.index("by", cue.end()) + 2
+            subj = next((m for m in ms if m.start >= by and m.start < ceil and m.type in subj_ok), None)
+            objs = [o for o in [_nearest_before(ms, cue.start(), obj_ok, floor)] if o]
+            conf = 0.7
+        else:
+            subj = _nearest_before(ms, cue.start(), subj_ok, floor)
+            objs = _objects_after(ms, text, cue.end(), obj_ok, ceil)
+            conf = 0.75
+            if subj is None and _PRONOUN_START.match(text[s0:cue.start()]):
+                subj = next((last_seen[t] for t in ("Company", "Organization", "AIModel", "Product", "Policy")
+                             if t in last_seen and last_seen[t].type in subj_ok), None)
+                conf = 0.55
+            elif subj is not None and cue.start() - subj.end > 60:
+                conf -= 0.15
+        if subj is None or not objs:
+            continue
+        lo, hi = min(subj.end, cue.start()), max(subj.end, cue.start())
+        if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
+            continue
+        for o in objs:
+            if o.key != subj.key:
+                yield Found(subj.key, pred, o.key, round(conf, 2), f"cue:{pred}", sent)
+
+
+_POSSESSIVE = {
+    # (subject type group, object type group) -> predicate, with the object being the owned thing
+    ("Org", "Artifact"): "develops",
+    ("Place", "Company"): "headquarteredIn",
+    ("Org", "Policy"): "issuedBy",
+    ("Place", "Policy"): "issuedBy",
+    ("Company", "Person"): "leads",
+}
+
+
+def _group(t: str) -> tuple[str, ...]:
+    if t in ("Company", "GovernmentBody"):
+        return ("Org", t)
+    if t in ("Chip", "AIModel", "Product"):
+        return ("Artifact", t)
+    return (t,)
+
+
+def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: set[str]) -> Iterator[Found]:
+    for a, b in zip(ms, ms[1:], strict=False):
+        gap = text[a.end:b.start]
+        # "Baidu's ERNIE", "Baidu's autonomous driving service, Apollo Go"
+        if re.match(r"^['’]s?\s", gap) and len(gap) <= 45 and not re.search(r"[.;]", gap):
+            for ga in _group(a.type):
+                for gb in _group(b.type):
+                    pred = _POSSESSIVE.get((ga, gb))
+                    if pred == "headquarteredIn" or pred == "leads":
+                        yield Found(b.key, pred, a.key, 0.7, "construction:possessive", sent)
+                    elif pred == "issuedBy":
+                        yield Found(b.key, pred, a.key, 0.75, "construction:possessive", sent)
+                    elif pred:
+                        yield Found(a.key, pred, b.key, 0.8, "construction:possessive", sent)
+        # "Huawei Mate 60", "Nvidia H20 chips"
+        if gap == " " and a.type == "Company" and b.type in ("Chip", "AIModel", "Product"):
+            yield Found(a.key, "develops", b.key, 0.75, "construction:compound", sent)
+        # "Hangzhou-based DeepSeek"
+        if a.type == "Place" and re.match(r"^-based\s+(?:[\w-]+\s+){0,3}$", gap) and b.type == "Company":
+            yield Found(b.key, "headquarteredIn", a.key, 0.85, "construction:based", sent)
+        # "Baidu CEO Robin Li", "Robin Li, Baidu's chief executive", "Robin Li, CEO of Baidu"
+        if a.type == "Company" and b.type == "Person" and re.fullmatch(rf"['’]?s?\s+(?:\w+\s+)?{_ROLE}\s+", gap):
+            yield Found(b.key, "leads", a.key, 0.85, "construction:role", sent)
+        if a.type == "Person" and b.type in ("Company", "GovernmentBody") and re.fullmatch(
+                rf",\s+(?:the\s+|a\s+)?(?:\w+\s+){{0,2}}{_ROLE}\s+(?:of|at)\s+(?:the\s+)?", gap):
+            yield Found(a.key, "leads", b.key, 0.85, "construction:role", sent)
+        # "Kunlunxin, Baidu's chip unit" / "T-Head, a unit of Alibaba" handled by cues; here the possessive form
+        if a.type == "Company" and b.type == "Company" and re.fullmatch(r",\s+", gap):
+            tail = text[b.end:b.end + 40]
+            if re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:unit|subsidiary|arm|affiliate|division)\b", tail):
+                yield Found(a.key, "subsidiaryOf", b.key, 0.8, "construction:unit-of", sent)
+    # "Chinese AI startup DeepSeek" -> headquarteredIn China, when the article names the place
+    for m in ms:
+        if m.type != "Company":
+            continue
+        d = _DEMONYM_RE.search(text, max(sent[0], m.start - 40), m.start)
+        if d:
+            place = _DEMONYMS[d.group(1)]
+            if place in place_keys:
+                yield Found(m.key, "headquarteredIn", place, 0.65, "construction:demonym", sent)
+
+
+def _frames(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
+    s0, s1 = sent
+    indices = [m for m in ms if m.type == "StockIndex"]
+    if indices and _MARKET_MOVE.search(text, s0, s1):
+        for idx in indices:
+            for m in ms:
+                if m.type == "Company":
+                    yield Found(m.key, "constituentOf", idx.key, 0.55, "frame:index-move", sent)
+    for f in (m for m in ms if m.type == "GeopoliticalFactor"):
+        for m in ms:
+            if m.type not in ("Place", "GovernmentBody"):
+                continue
+            gap = text[f.end:m.start] if m.start >= f.end else text[m.end:f.start]
+            if m.start >= f.end and len(gap) <= 50 and re.search(r"\b(?:between|with|among|involving|in|over|"
+                                                               r"from|against)\b", gap):
+                yield Found(f.key, "involves", m.key, 0.6, "frame:tension-parties", sent)
+            elif m.end <= f.start and len(gap) <= 25 and re.fullmatch(r"[\s\w'’-]*", gap):
+                yield Found(f.key, "involves", m.key, 0.6, "frame:tension-parties", sent)
