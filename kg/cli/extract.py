@@ -17,7 +17,7 @@ def _location(failure: object) -> str:
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (.txt .md .html .json .jsonl[.gz]).")],
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the extraction contract as JSON.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
 ) -> None:

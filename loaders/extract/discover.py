@@ -25,7 +25,7 @@ _STOP_START = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
     "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
     "Read", "See", "Click", "Photo", "Image", "Source", "Note", "Update", "Updated", "Related", "More",
-    "Chinese", "American", "U.S.", "US", "New", "Top", "Big", "Its", "Do", "Does", "Did", "Is", "Are", "Was",
+    "Chinese", "American", "U.S.", "US", "New", "Top", "Big", "Do", "Does", "Did", "Is", "Are", "Was",
     "Will", "Can", "Could", "Should", "Would", "Not", "No", "Yes", "All", "Any", "Each", "Every", "One",
 }
 _COMPANY_SUFFIX = {
@@ -34,7 +34,7 @@ _COMPANY_SUFFIX = {
     "Securities", "Bank", "Motors", "Semiconductor", "Semiconductors", "Electronics", "Systems", "Labs", "Lab",
     "Robotics", "Ventures", "Investments", "Microelectronics", "Networks", "Software", "Pharmaceuticals",
     "Plc", "PLC", "LLC", "AG", "SA", "GmbH", "Industries", "Instruments", "Dynamics", "Energy", "Automotive",
-    "Research", "Intelligence", "Securities", "Advisors", "Advisers", "Investment", "Associates", "Airlines",
+    "Research", "Intelligence", "Advisors", "Advisers", "Investment", "Associates", "Airlines",
     "Telecom", "Communications", "Media", "Entertainment", "Games", "Devices", "Materials", "Solutions",
 }
 _GOV_WORDS = {

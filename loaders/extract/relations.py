@@ -208,7 +208,7 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                 conf -= 0.15
         if subj is None or not objs:
             continue
-        lo, hi = min(subj.end, cue.start()), max(subj.end, cue.start())
+        lo = min(subj.end, cue.start())
         if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
             continue
         for o in objs:
