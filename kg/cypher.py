@@ -1,0 +1,486 @@
+"""Cypher over the property-graph projection, with LadybugDB as the embedded engine (no server).
+
+The projection (`kg.projection.project`) is loaded into an on-disk LadybugDB database under
+`<store>/cypher/`, rebuilt whenever the RDF store's generation changes, so Cypher always sees what SPARQL
+sees. LadybugDB keeps one table per node label, so:
+
+- one node table per core ontology type, plus `Article` and `Observation`;
+- one relationship table per relation type, with every FROM/TO pair the ontology's domain and range
+  allow (expanded to core types), plus any pair present in the data;
+- before a query runs, super-class labels (`:Organization`, `:Artifact`, `:Market`, `:Entity`) are
+  rewritten into LadybugDB's label union (`:Company:GovernmentBody`), by a tokenizer that leaves strings
+  and comments alone.
+
+Queries are read-only unless `write=True`: updating clauses are refused before execution and the
+database is opened read-only.
+
+>>> cols, rows = run_cypher(store, "MATCH (c:Organization)-[:DEVELOPS]->(m:AIModel) RETURN c.label, m.label")
+...                                                                                     # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError, StoreError
+from kg.projection import (
+    ARTICLE_PROPS,
+    ENTITY_PROPS,
+    MENTIONS,
+    OBSERVATION_OF,
+    OBSERVATION_PROPS,
+    RELATION_PROPS,
+    PropertyGraph,
+    project,
+)
+from ontology.schema import load_schema
+
+__all__ = [
+    "Token", "tokenize", "rewrite_labels", "check_read_only", "label_unions", "table_pairs",
+    "build_database", "BuildStats", "CypherDB", "open_cypher", "run_cypher", "FORMAT_VERSION",
+]
+
+FORMAT_VERSION = 1  # bump when the table layout changes: existing databases are rebuilt
+
+_KUZU_TYPES = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
+
+# ------------------------------------------------------------------------------------------- tokenizer --
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A lexical token: kind is one of ident, quoted (backtick name), string, number, param, punct,
+    space, comment."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def significant(self) -> bool:
+        return self.kind not in ("space", "comment")
+
+
+_TOKEN_RE = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+  | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
+  | (?P<quoted>`(?:[^`]|``)*(?:`|\Z))
+  | (?P<param>\$(?:\w+|`(?:[^`]|``)*`))
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<ident>[^\W\d]\w*)
+  | (?P<punct>\.\.|<>|<=|>=|=~|->|<-|\S)
+""", re.VERBOSE | re.DOTALL)
+
+
+def tokenize(query: str) -> list[Token]:
+    """Split Cypher text into tokens; concatenating their texts gives the query back unchanged."""
+    return [Token(m.lastgroup or "punct", m.group(), m.start()) for m in _TOKEN_RE.finditer(query)]
+
+
+def _name(tok: Token) -> str:
+    return tok.text[1:-1].replace("``", "`") if tok.kind == "quoted" else tok.text
+
+
+def _label_positions(sig: Sequence[Token]) -> Iterator[int]:
+    """Indexes (into `sig`) of node-label names: `(:L`, `(n:L`, and the chain `(n:L1:L2`."""
+    labels: set[int] = set()
+    for i in range(1, len(sig) - 1):
+        if sig[i].text != ":" or sig[i + 1].kind not in ("ident", "quoted"):
+            continue
+        prev = sig[i - 1]
+        if (prev.text == "(" or i - 1 in labels
+                or (prev.kind in ("ident", "quoted") and i >= 2 and sig[i - 2].text == "(")):
+            labels.add(i + 1)
+            yield i + 1
+
+
+def label_unions() -> dict[str, tuple[str, ...]]:
+    """Super-class label -> the core types it stands for, e.g. Organization -> (Company, GovernmentBody)."""
+    schema = load_schema()
+    out: dict[str, tuple[str, ...]] = {}
+    for name, cls in schema.classes.items():
+        subs = schema.subclasses(name)
+        if not cls.core and subs:
+            out[name] = subs
+    return out
+
+
+def rewrite_labels(query: str) -> str:
+    """Rewrite super-class node labels into LadybugDB label unions; strings and comments stay as they are.
+
+    >>> rewrite_labels("MATCH (o:Organization {label: ':Entity'}) RETURN o")
+    "MATCH (o:Company:GovernmentBody {label: ':Entity'}) RETURN o"
+    """
+    unions = label_unions()
+    tokens = tokenize(query)
+    sig_index = [i for i, t in enumerate(tokens) if t.significant]
+    sig = [tokens[i] for i in sig_index]
+    replace: dict[int, str] = {}
+    for j in _label_positions(sig):
+        name = _name(sig[j])
+        if name in unions:
+            replace[sig_index[j]] = ":".join(unions[name])
+    return "".join(replace.get(i, t.text) for i, t in enumerate(tokens))
+
+
+_UPDATING = {
+    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "COPY", "ALTER", "INSTALL", "UNINSTALL",
+    "LOAD", "ATTACH", "EXPORT", "IMPORT", "CHECKPOINT", "BEGIN", "COMMIT", "ROLLBACK", "USE", "FOREACH",
+}
+_READ_ONLY_CALLS = {
+    "show_tables", "table_info", "show_connection", "db_version", "show_functions", "current_setting",
+    "show_warnings", "show_indexes", "show_sequences", "show_attached_databases", "show_macros",
+    "show_loaded_extensions", "show_official_extensions", "show_projected_graphs", "stats_info",
+}
+
+
+def check_read_only(query: str) -> None:
+    """Raise QueryError when the query has an updating clause (outside strings, comments and names)."""
+    sig = [t for t in tokenize(query) if t.significant]
+    for i, t in enumerate(sig):
+        if t.kind != "ident":
+            continue
+        word = t.text.upper()
+        prev = sig[i - 1].text if i else ""
+        nxt = sig[i + 1].text if i + 1 < len(sig) else ""
+        if prev in (".", ":") or (nxt == ":" and prev in ("{", ",")):
+            continue  # property access, label, or map key
+        if word in _UPDATING:
+            raise QueryError(f"{word} is an update: Cypher is read-only unless --write is given")
+        if word == "CALL":
+            proc = sig[i + 1] if i + 1 < len(sig) else None
+            if proc is None or proc.text == "{" or proc.text.lower() not in _READ_ONLY_CALLS:
+                name = proc.text if proc is not None else ""
+                raise QueryError(f"CALL {name} may write: Cypher is read-only unless --write is given")
+
+
+# ------------------------------------------------------------------------------------------------ build --
+
+
+def table_pairs() -> dict[str, set[tuple[str, str]]]:
+    """Relationship type -> the (FROM, TO) core-type pairs the ontology allows for it."""
+    schema = load_schema()
+    core = schema.core_types
+    pairs: dict[str, set[tuple[str, str]]] = {}
+    for name in schema.core_relations:
+        rel = schema.relations[name]
+        pairs[rel.rel_type] = {(s, o) for s in core for o in core if schema.allows(name, s, o)}
+    pairs[MENTIONS] = {("Article", t) for t in core}
+    pairs[OBSERVATION_OF] = {("Observation", t) for t in core}
+    return pairs
+
+
+def _ddl_props(props: Mapping[str, str], primary: bool) -> str:
+    cols = []
+    for name, kind in props.items():
+        col = f"{name} {_KUZU_TYPES[kind]}"
+        if primary and name == "key":
+            col += " PRIMARY KEY"
+        cols.append(col)
+    return ", ".join(cols)
+
+
+def _csv_field(v: Any) -> str:
+    """One CSV field for LadybugDB: NULL is an empty unquoted field, every string is quoted."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    return '"' + str(v).replace('"', '""') + '"'
+
+
+class _CsvFile:
+    """A CSV file written by hand (so NULL and the empty string stay distinct) and whether it needs a
+    sequential reader (quoted newlines)."""
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        self.path = path
+        self.multiline = False
+        self.rows = 0
+        self._f = path.open("w", encoding="utf-8", newline="")
+        self._f.write(",".join(header) + "\n")
+
+    def write(self, values: Sequence[Any]) -> None:
+        line = ",".join(_csv_field(v) for v in values)
+        if "\n" in line or "\r" in line:
+            self.multiline = True
+        self._f.write(line + "\n")
+        self.rows += 1
+
+    def close(self) -> None:
+        self._f.close()
+
+    def options(self, **extra: str) -> str:
+        opts = {"header": "true", "escape": "'\"'", **extra}
+        if self.multiline:
+            opts["parallel"] = "false"
+        return ", ".join(f"{k}={v}" for k, v in opts.items())
+
+
+@dataclass
+class BuildStats:
+    """What a build loaded and how long it took (seconds)."""
+
+    nodes: int = 0
+    edges: int = 0
+    project_s: float = 0.0
+    load_s: float = 0.0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def build_database(pg: PropertyGraph, path: Path, *, threads: int = 0) -> BuildStats:
+    """Create a LadybugDB database at `path` (must not exist) holding the property graph, loaded in bulk
+    with COPY from CSV files."""
+    import ladybug
+
+    t0 = time.perf_counter()
+    stats = BuildStats(skipped=dict(pg.dropped))
+    schema = load_schema()
+    node_tables = {**{t: ENTITY_PROPS for t in schema.core_types}, "Article": ARTICLE_PROPS,
+                   "Observation": OBSERVATION_PROPS}
+    table_of = {}
+    for n in pg.nodes:
+        table_of[n.key] = n.labels[0]
+    pairs = table_pairs()
+    for e in pg.edges:
+        pair = (table_of.get(e.src), table_of.get(e.dst))
+        if pair[0] is not None and pair[1] is not None and e.type in pairs:
+            pairs[e.type].add(pair)  # type: ignore[arg-type]  # data outside the ontology's domain/range
+
+    db = ladybug.Database(str(path), max_num_threads=threads, auto_checkpoint=False)
+    conn = ladybug.Connection(db)
+    with tempfile.TemporaryDirectory(prefix="kg-cypher-") as tmp:
+        tmpdir = Path(tmp)
+        conn.execute("BEGIN TRANSACTION")
+        for table, props in node_tables.items():
+            conn.execute(f"CREATE NODE TABLE {table}({_ddl_props(props, primary=True)})")
+        for rel, prs in sorted(pairs.items()):
+            if not prs:
+                continue
+            ends = ", ".join(f"FROM {s} TO {o}" for s, o in sorted(prs))
+            props = "" if rel in (MENTIONS, OBSERVATION_OF) else ", " + _ddl_props(RELATION_PROPS, primary=False)
+            conn.execute(f"CREATE REL TABLE {rel}({ends}{props})")
+        conn.execute("COMMIT")
+
+        # Nodes: scalar columns by COPY; list columns by LOAD FROM (key, value) rows and collect().
+        files: dict[str, _CsvFile] = {}
+        list_files: dict[tuple[str, str], _CsvFile] = {}
+        for n in pg.nodes:
+            props = node_tables[n.labels[0]]
+            f = files.get(n.labels[0])
+            if f is None:
+                f = files[n.labels[0]] = _CsvFile(tmpdir / f"n-{n.labels[0]}.csv",
+                                                  [p for p, k in props.items() if k != "list"])
+            f.write([n.props.get(p) for p, k in props.items() if k != "list"])
+            for p, k in props.items():
+                if k == "list" and n.props.get(p):
+                    lf = list_files.get((n.labels[0], p))
+                    if lf is None:
+                        lf = list_files[(n.labels[0], p)] = _CsvFile(tmpdir / f"l-{n.labels[0]}-{p}.csv",
+                                                                     ["key", "value"])
+                    for v in n.props[p]:
+                        lf.write([n.key, v])
+            stats.nodes += 1
+        for table, f in files.items():
+            f.close()
+            cols = ", ".join(p for p, k in node_tables[table].items() if k != "list")
+            conn.execute(f"COPY {table}({cols}) FROM {_lit(str(f.path))} ({f.options()})")
+        for (table, p), f in list_files.items():
+            f.close()
+            conn.execute(f"LOAD FROM {_lit(str(f.path))} ({f.options()}) WITH key, collect(value) AS vs "
+                         f"MATCH (n:{table} {{key: key}}) SET n.{p} = vs")
+
+        # Edges: one file per (type, FROM, TO).
+        efiles: dict[tuple[str, str, str], _CsvFile] = {}
+        for e in pg.edges:
+            s, o = table_of.get(e.src), table_of.get(e.dst)
+            if s is None or o is None:
+                stats.skipped["edge to a missing node"] = stats.skipped.get("edge to a missing node", 0) + 1
+                continue
+            f = efiles.get((e.type, s, o))
+            props = () if e.type in (MENTIONS, OBSERVATION_OF) else tuple(RELATION_PROPS)
+            if f is None:
+                f = efiles[(e.type, s, o)] = _CsvFile(tmpdir / f"e-{e.type}-{s}-{o}.csv", ["from", "to", *props])
+            f.write([e.src, e.dst, *(e.props.get(p) for p in props)])
+            stats.edges += 1
+        for (rel, s, o), f in efiles.items():
+            f.close()
+            conn.execute(f"COPY {rel} FROM {_lit(str(f.path))} ({f.options(**{'from': _lit(s), 'to': _lit(o)})})")
+        conn.execute("CHECKPOINT")
+    conn.close()
+    db.close()
+    stats.load_s = time.perf_counter() - t0
+    return stats
+
+
+# ------------------------------------------------------------------------------------------------ query --
+
+
+def _plain(v: Any) -> Any:
+    """LadybugDB values as plain Python: nodes and relationships as property dicts (label kept)."""
+    if isinstance(v, dict):
+        if "_LABEL" in v:
+            out = {"_label": v["_LABEL"]}
+            out.update((k, _plain(x)) for k, x in v.items() if not k.startswith("_"))
+            return out
+        if "_NODES" in v:  # a path
+            return {"nodes": [_plain(x) for x in v["_NODES"]], "rels": [_plain(x) for x in v.get("_RELS", [])]}
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _error_line(e: BaseException) -> str:
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
+class CypherDB:
+    """An open LadybugDB database holding the projection."""
+
+    def __init__(self, path: Path, *, write: bool = False, threads: int = 0) -> None:
+        import ladybug
+
+        self.path = Path(path)
+        self.write = write
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=not write, max_num_threads=threads)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            raise StoreError(f"cannot open the Cypher database {self.path}: {_error_line(e)}") from e
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None, *,
+            timeout_s: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run one query (or several separated by `;`, returning the last result): (columns, rows)."""
+        if not query.strip():
+            raise QueryError("empty Cypher query")
+        if not self.write:
+            check_read_only(query)
+        text = rewrite_labels(query)
+        if timeout_s:
+            self._conn.set_query_timeout(int(timeout_s * 1000))
+        try:
+            result = self._conn.execute(text, dict(params or {}))
+            if isinstance(result, list):
+                result = result[-1]
+            columns = list(result.get_column_names())
+            rows = [tuple(_plain(v) for v in r) for r in result.get_all()]
+        except RuntimeError as e:
+            raise QueryError(_error_line(e)) from e
+        return columns, rows
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def __enter__(self) -> CypherDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- keeping in step with the store --
+
+
+def _store_dir(store: Any) -> Path:
+    for attr in ("path", "directory", "root"):
+        p = getattr(store, attr, None)
+        if isinstance(p, str | os.PathLike):
+            return Path(p)
+    raise StoreError("the store has no directory for its Cypher database")
+
+
+def _generation(store: Any) -> Any:
+    gen = getattr(store, "generation", None)
+    return gen() if callable(gen) else gen
+
+
+def _state_path(cypher_dir: Path) -> Path:
+    return cypher_dir / "state.json"
+
+
+def _read_state(cypher_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads(_state_path(cypher_dir).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _fresh(state: Mapping[str, Any], generation: Any, cypher_dir: Path) -> bool:
+    return (state.get("format") == FORMAT_VERSION and generation is not None
+            and state.get("generation") == generation and (cypher_dir / str(state.get("db", ""))).exists())
+
+
+@contextlib.contextmanager
+def _locked(cypher_dir: Path) -> Iterator[None]:
+    cypher_dir.mkdir(parents=True, exist_ok=True)
+    with (cypher_dir / ".lock").open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False) -> tuple[Path, BuildStats | None]:
+    """Make the Cypher database of `store` match its current generation; return its path and, when it
+    was rebuilt, the build statistics."""
+    cypher_dir = cypher_dir or _store_dir(store) / "cypher"
+    generation = _generation(store)
+    state = _read_state(cypher_dir)
+    if not force and _fresh(state, generation, cypher_dir):
+        return cypher_dir / state["db"], None
+    with _locked(cypher_dir):
+        state = _read_state(cypher_dir)
+        if not force and _fresh(state, generation, cypher_dir):
+            return cypher_dir / state["db"], None
+        t0 = time.perf_counter()
+        pg = project(store)
+        project_s = time.perf_counter() - t0
+        name = f"db-{uuid.uuid4().hex[:12]}"
+        stats = build_database(pg, cypher_dir / name)
+        stats.project_s = project_s
+        tmp = _state_path(cypher_dir).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"format": FORMAT_VERSION, "generation": generation, "db": name,
+                                   "nodes": stats.nodes, "edges": stats.edges}))
+        os.replace(tmp, _state_path(cypher_dir))
+        for old in cypher_dir.glob("db-*"):  # readers holding an old file open keep it until they close
+            if not old.name.startswith(name):
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)
+        return cypher_dir / name, stats
+
+
+def open_cypher(store: Any, *, write: bool = False, cypher_dir: Path | None = None) -> CypherDB:
+    """The store's Cypher database, brought up to date first."""
+    path, _ = refresh(store, cypher_dir)
+    return CypherDB(path, write=write)
+
+
+def run_cypher(store: Any, query: str, params: Mapping[str, Any] | None = None, *, write: bool = False,
+               timeout_s: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run Cypher on the store's projection: (columns, rows)."""
+    with open_cypher(store, write=write) as db:
+        return db.run(query, params, timeout_s=timeout_s)
