@@ -1,0 +1,464 @@
+"""The persisted RDF store: Oxigraph (RocksDB) in a directory, one named graph per article.
+
+Layout of a store directory:
+
+    LOCK        fcntl lock: writers hold it exclusively, readers shared (see `StoreLock`)
+    oxigraph/   the RocksDB database
+
+Atomicity: every change (an article added, replaced or removed, the catalog reloaded, a user update) is
+one SPARQL Update request, which Oxigraph runs as one RocksDB transaction: dropping an article's graph,
+inserting the new one, pruning orphan entities and bumping the generation commit together or not at all.
+(`Store.extend` is atomic too, but it can only add; a replace has to delete as well.) A killed ingest
+therefore leaves whole articles only, and the next open replays the write-ahead log.
+
+Readers open the database read-only (`pyoxigraph.Store.read_only`). Oxigraph documents that as undefined
+behaviour while another process writes, and a read-only open has to replay the writer's whole write-ahead
+log (seconds for a large ingest), so readers take the lock shared and wait briefly for a writer instead.
+
+>>> with KGStore.open("kg-data", write=True) as st:    # doctest: +SKIP
+...     st.put_article(graph)
+'added'
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.graph import ArticleGraph
+from kg.ids import article_graph_iri, article_iri, entity_iri
+from kg.rdf import (
+    ENTITIES_GRAPH,
+    RDF_TYPE,
+    RDFS_LABEL,
+    REFERENCE_GRAPH,
+    SKOS_ALT_LABEL,
+    article_quads,
+    catalog_quads,
+    ct,
+    entity_description,
+    iri,
+    surface_form_quads,
+)
+from ontology.schema import ARTICLE_BASE, GRAPH_BASE, NS, data_path
+
+__all__ = ["KGStore", "StoreLock", "Outcome", "META_GRAPH", "ARTICLE_GRAPH_BASE", "DB_DIR", "LOCK_FILE",
+           "nquads_line"]
+
+META_GRAPH = GRAPH_BASE + "meta"
+ARTICLE_GRAPH_BASE = GRAPH_BASE + "article/"
+STORE_NS = "https://w3id.org/chinatech/store#"
+DB_DIR = "oxigraph"
+LOCK_FILE = "LOCK"
+FORMAT_VERSION = 1
+
+Outcome = Literal["added", "replaced", "unchanged"]
+
+_META = iri(META_GRAPH)
+_GENERATION = iri(STORE_NS + "generation")
+_CATALOG_HASH = iri(STORE_NS + "catalogHash")
+_FORMAT = iri(STORE_NS + "formatVersion")
+_ENTITIES = iri(ENTITIES_GRAPH)
+_REFERENCE = iri(REFERENCE_GRAPH)
+_SURFACE_PREDICATES = (SKOS_ALT_LABEL, ct("mergeReason"))
+
+
+def nquads_line(q: ox.Quad) -> str:
+    """A quad in N-Quads syntax (also valid inside a SPARQL `INSERT DATA` / `DELETE DATA` block)."""
+    return f"{q.subject} {q.predicate} {q.object} {q.graph_name} ."
+
+
+def _data_block(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return " ".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+
+
+class StoreLock:
+    """An fcntl lock on `<store>/LOCK`: exclusive for the one writer, shared for readers.
+
+    The writer writes its pid and command line into the file so that others can say who holds it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[str] | None = None
+        self.exclusive = False
+
+    def holder(self) -> str:
+        """Who holds the write lock, as written by the writer ("pid 123: kg ingest …")."""
+        try:
+            text = self.path.read_text().strip()
+        except OSError:
+            return ""
+        return text
+
+    def acquire(self, exclusive: bool, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> None:
+        """Take the lock; a writer fails at once when another writer holds it, and waits up to `wait`
+        seconds for readers; a reader waits up to `wait` seconds for a writer."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    fh.close()
+                    raise StoreError(f"cannot lock {self.path}: {e.strerror}") from e
+            writer = self._writer_active(fh)
+            store = self.path.parent
+            if exclusive and writer:
+                fh.close()
+                raise StoreError(f"store {store} is locked by another writer ({self.holder() or 'unknown'}); "
+                                 "wait for it to finish or use another --store")
+            if time.monotonic() >= deadline:
+                fh.close()
+                who = f"being written ({self.holder() or 'unknown writer'})" if writer else "in use by readers"
+                raise StoreError(f"store {store} is {who}; try again when it finishes")
+            if on_wait is not None and not told:
+                told = True
+                on_wait(f"store {store} is {'being written' if writer else 'in use by readers'}; waiting…")
+            time.sleep(0.1)
+        if exclusive:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}: {' '.join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))}"
+                     [:300] + "\n")
+            fh.flush()
+        self._fh = fh
+        self.exclusive = exclusive
+
+    @staticmethod
+    def _writer_active(fh: IO[str]) -> bool:
+        """True when an exclusive holder exists: a shared probe fails only against a writer."""
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        if self.exclusive:
+            self._fh.seek(0)
+            self._fh.truncate()
+            self._fh.flush()
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+        self._fh = None
+
+
+@dataclass(frozen=True)
+class _Old:
+    """What the store holds of one article before a write."""
+
+    exists: bool
+    content_hash: str | None
+    mentions: frozenset[ox.NamedNode]
+
+
+class KGStore:
+    """The knowledge graph on disk. Open with `KGStore.open(path, write=…)`; use as a context manager."""
+
+    def __init__(self, path: Path, oxigraph: ox.Store, lock: StoreLock, writable: bool) -> None:
+        self.path = path
+        self.oxigraph = oxigraph
+        self.writable = writable
+        self._lock = lock
+        self._generation = self._read_generation()
+        self._reference_keys: set[str] | None = None
+
+    # ------------------------------------------------------------------ opening --
+
+    @classmethod
+    def open(cls, path: str | Path, *, write: bool = False, wait: float = 10.0,
+             on_wait: Callable[[str], None] | None = None, sync_catalog: bool = True) -> KGStore:
+        """Open (a writer creates) the store in `path`; a writer also reloads the catalog when it changed."""
+        path = Path(path)
+        db = path / DB_DIR
+        if not write and not db.is_dir():
+            raise StoreError(f"no store at {path}: run `kg ingest` first, or pass --store / set KG_STORE")
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is not a directory")
+        lock = StoreLock(path / LOCK_FILE)
+        lock.acquire(exclusive=write, wait=wait, on_wait=on_wait)
+        try:
+            store = ox.Store(str(db)) if write else ox.Store.read_only(str(db))
+        except OSError as e:
+            lock.release()
+            raise StoreError(f"cannot open the store at {path}: {e}") from e
+        st = cls(path, store, lock, write)
+        if write:
+            try:
+                st._init_meta()
+                if sync_catalog:
+                    st.sync_catalog()
+            except BaseException:
+                st.close()
+                raise
+        return st
+
+    def close(self) -> None:
+        """Flush (so that the next open need not replay the log) and release the lock."""
+        if self.oxigraph is None:
+            return
+        try:
+            if self.writable:
+                self.oxigraph.flush()
+        finally:
+            self.oxigraph = None  # type: ignore[assignment]
+            self._lock.release()
+
+    def __enter__(self) -> KGStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _require_write(self) -> None:
+        if not self.writable:
+            raise StoreError("the store was opened read-only")
+
+    # ------------------------------------------------------------------ meta --
+
+    def _meta_value(self, prop: ox.NamedNode) -> str | None:
+        for q in self.oxigraph.quads_for_pattern(_META, prop, None, _META):
+            return str(q.object.value)
+        return None
+
+    def _read_generation(self) -> int:
+        v = self._meta_value(_GENERATION)
+        return int(v) if v is not None else 0
+
+    def _init_meta(self) -> None:
+        if self._meta_value(_FORMAT) is None:
+            self.oxigraph.update(f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_FORMAT} {FORMAT_VERSION} . "
+                                 f"{_META} {_GENERATION} 0 }} }}")
+            self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every committed change; a projection built at another generation is stale."""
+        return self._generation
+
+    def _bump(self) -> str:
+        """The SPARQL operations that move the generation one up (part of the same request)."""
+        old, new = self._generation, self._generation + 1
+        return (f"DELETE DATA {{ GRAPH {_META} {{ {_META} {_GENERATION} {old} }} }} ;\n"
+                f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_GENERATION} {new} }} }}")
+
+    def _commit(self, operations: list[str]) -> None:
+        """Run the operations and the generation bump as one transaction."""
+        self.oxigraph.update(" ;\n".join([*operations, self._bump()]))
+        self._generation += 1
+
+    # ------------------------------------------------------------------ catalog --
+
+    def reference_keys(self) -> set[str]:
+        """Keys of the entities the reference graph (the catalog) describes."""
+        if self._reference_keys is None:
+            self._reference_keys = {str(q.object.value) for q in
+                                    self.oxigraph.quads_for_pattern(None, ct("key"), None, _REFERENCE)}
+        return self._reference_keys
+
+    def sync_catalog(self, catalog: Any = None) -> bool:
+        """Replace the reference graph when the catalog's quads changed (compared by hash); True if it did.
+
+        Entities the catalog now describes lose their discovered description (types, label…) in the
+        entities graph, keeping the surface forms seen and their reasons."""
+        self._require_write()
+        if catalog is None:
+            if not data_path("catalog.yaml").is_file():
+                return False  # no catalog in this checkout: the store works without a reference graph
+            from ontology.catalog import load_catalog
+
+            try:
+                catalog = load_catalog()
+            except ValueError as e:  # CatalogError
+                raise StoreError(f"the catalog cannot be loaded: {e}") from e
+        quads = catalog_quads(catalog.entities.values(), catalog.facts)
+        digest = hashlib.sha256("\n".join(sorted(map(nquads_line, quads))).encode()).hexdigest()
+        old = self._meta_value(_CATALOG_HASH)
+        if old == digest:
+            return False
+        keys = {str(q.object.value) for q in quads if q.predicate == ct("key")}
+        ops = [f"DROP SILENT GRAPH {_REFERENCE}"]
+        for q in self.oxigraph.quads_for_pattern(None, ct("key"), None, _ENTITIES):
+            if str(q.object.value) in keys:
+                ops.append(f"DELETE {{ GRAPH {_ENTITIES} {{ {q.subject} ?p ?o }} }} WHERE {{ GRAPH {_ENTITIES} "
+                           f"{{ {q.subject} ?p ?o FILTER(?p NOT IN ({', '.join(map(str, _SURFACE_PREDICATES))})) }} }}")
+        if old is not None:
+            ops.append(f'DELETE DATA {{ GRAPH {_META} {{ {_META} {_CATALOG_HASH} "{old}" }} }}')
+        ops.append(f'INSERT DATA {{ {_data_block(quads)} GRAPH {_META} {{ {_META} {_CATALOG_HASH} "{digest}" }} }}')
+        self._commit(ops)
+        self._reference_keys = keys
+        return True
+
+    # ------------------------------------------------------------------ articles --
+
+    def _old(self, article_id: str) -> _Old:
+        g, a = iri(article_graph_iri(article_id)), iri(article_iri(article_id))
+        exists = any(True for _ in self.oxigraph.quads_for_pattern(a, RDF_TYPE, None, g))
+        h = next((str(q.object.value) for q in self.oxigraph.quads_for_pattern(a, ct("contentHash"), None, g)), None)
+        mentions = frozenset(q.object for q in self.oxigraph.quads_for_pattern(a, ct("mentions"), None, g)
+                             if isinstance(q.object, ox.NamedNode))
+        return _Old(exists, h, mentions)
+
+    def content_hash(self, article_id: str) -> str | None:
+        """The stored content hash of an article, or None when it is not in the store."""
+        return self._old(article_id).content_hash
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article id -> stored content hash, for every article (one index scan)."""
+        out: dict[str, str] = {}
+        for q in self.oxigraph.quads_for_pattern(None, ct("contentHash"), None, None):
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_GRAPH_BASE):
+                out[_article_id(q.subject.value)] = str(q.object.value)
+        return out
+
+    def article_ids(self) -> list[str]:
+        """Ids of the stored articles, sorted."""
+        return sorted(_article_id(q.subject.value)
+                      for q in self.oxigraph.quads_for_pattern(None, RDF_TYPE, ct("Article"), None)
+                      if q.subject.value.startswith(ARTICLE_BASE))
+
+    def _orphans(self, candidates: Iterable[ox.NamedNode], graph: ox.NamedNode) -> list[ox.NamedNode]:
+        """Entities no article other than the one in `graph` mentions."""
+        def mentioned_elsewhere(e: ox.NamedNode) -> bool:
+            return any(q.graph_name != graph for q in self.oxigraph.quads_for_pattern(None, ct("mentions"), e, None))
+
+        return sorted((e for e in candidates if not mentioned_elsewhere(e)), key=lambda n: n.value)
+
+    def _entity_quads(self, ag: ArticleGraph) -> list[ox.Quad]:
+        """What the article adds to the entities graph and is not there yet."""
+        catalog = self.reference_keys()
+        out: list[ox.Quad] = []
+        for e in ag.entities:
+            quads = surface_form_quads(e)
+            if e.id not in catalog:
+                node = iri(entity_iri(e.id))
+                labelled = any(True for _ in self.oxigraph.quads_for_pattern(node, RDFS_LABEL, None, _ENTITIES))
+                quads = entity_description(e, label=not labelled) + quads
+            out += (q for q in quads if q not in self.oxigraph)
+        return list(dict.fromkeys(out))
+
+    def put_article(self, ag: ArticleGraph, *, force: bool = False) -> Outcome:
+        """Write one article's graph atomically: added, replaced (its own facts only) or unchanged.
+
+        An article whose stored content hash equals `ag.content_hash` is left alone unless `force`; with
+        `force` it is compared quad by quad, so re-extracting to the same facts changes nothing either."""
+        self._require_write()
+        g = iri(article_graph_iri(ag.id))
+        old = self._old(ag.id)
+        if old.exists and not force and ag.content_hash and old.content_hash == ag.content_hash:
+            return "unchanged"
+        new = article_quads(ag)
+        same_graph = old.exists and set(self.oxigraph.quads_for_pattern(None, None, None, g)) == set(new)
+        entity_adds = self._entity_quads(ag)
+        new_mentions = {q.object for q in new if q.predicate == ct("mentions")}
+        orphans = self._orphans(old.mentions - new_mentions, g)
+        if same_graph and not entity_adds and not orphans:
+            return "unchanged"
+        ops = [f"DROP SILENT GRAPH {g}"] if old.exists and not same_graph else []
+        ops += (f"DELETE WHERE {{ GRAPH {_ENTITIES} {{ {e} ?p ?o }} }}" for e in orphans)
+        adds = entity_adds if same_graph else new + entity_adds
+        if adds:
+            ops.append(f"INSERT DATA {{ {_data_block(adds)} }}")
+        self._commit(ops)
+        return "replaced" if old.exists else "added"
+
+    def remove_article(self, article_id: str) -> bool:
+        """Drop an article's graph and the entities only it mentioned; False when it was not stored."""
+        self._require_write()
+        old = self._old(article_id)
+        if not old.exists:
+            return False
+        g = iri(article_graph_iri(article_id))
+        ops = [f"DROP SILENT GRAPH {g}"]
+        ops += (f"DELETE WHERE {{ GRAPH {_ENTITIES} {{ {e} ?p ?o }} }}" for e in self._orphans(old.mentions, g))
+        self._commit(ops)
+        return True
+
+    def update(self, sparql: str) -> None:
+        """Run a user's SPARQL Update (the generation bump runs first, in the same transaction)."""
+        self._require_write()
+        self.oxigraph.update(self._bump() + " ;\n" + sparql)
+        self._generation += 1
+
+    # ------------------------------------------------------------------ reading --
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad, or those of one named graph."""
+        return self.oxigraph.quads_for_pattern(None, None, None, iri(graph) if graph else None)
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def _select(self, query: str) -> list[tuple[Any, ...]]:
+        from kg.sparql import run_select
+
+        return run_select(self, query)[1]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by class and relation, articles and their date range, entities, quads, generation, size."""
+        from ontology.schema import load_schema
+
+        schema = load_schema()
+        classes = {str(c).removeprefix(NS): n for c, n in self._select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c")
+            if str(c).startswith(NS)}
+        relations: dict[str, dict[str, int]] = {r: {"article": 0, "catalog": 0, "distinct": 0}
+                                                for r in schema.core_relations}
+        for p, from_article, n in self._select("""SELECT ?p ?art (COUNT(?r) AS ?n) WHERE {
+                ?r a ct:RelationAssertion ; rdf:predicate ?p . OPTIONAL { ?r ct:sourceArticle ?a }
+                BIND(BOUND(?a) AS ?art) } GROUP BY ?p ?art"""):
+            name = str(p).removeprefix(NS)
+            relations.setdefault(name, {"article": 0, "catalog": 0, "distinct": 0})
+            relations[name]["article" if from_article else "catalog"] += n
+        for p, n in self._select("""SELECT ?p (COUNT(*) AS ?n) WHERE {
+                SELECT DISTINCT ?s ?p ?o WHERE { ?r a ct:RelationAssertion ; rdf:subject ?s ; rdf:predicate ?p ;
+                rdf:object ?o } } GROUP BY ?p"""):
+            relations[str(p).removeprefix(NS)]["distinct"] = n
+        ((count, first, last, dated),) = self._select("""SELECT (COUNT(DISTINCT ?a) AS ?n) (MIN(?d) AS ?first)
+                (MAX(?d) AS ?last) (COUNT(DISTINCT ?da) AS ?dated) WHERE {
+                ?a a ct:Article . OPTIONAL { ?a ct:published ?d BIND(?a AS ?da) } }""")
+        ((catalog, discovered),) = self._select(f"""SELECT (COUNT(DISTINCT ?c) AS ?catalog)
+                (COUNT(DISTINCT ?d) AS ?discovered) WHERE {{
+                {{ GRAPH <{REFERENCE_GRAPH}> {{ ?c ct:key ?k }} }} UNION
+                {{ GRAPH <{ENTITIES_GRAPH}> {{ ?d ct:key ?k }} }} }}""")
+        return {
+            "articles": {"count": count, "first": first, "last": last, "undated": count - dated},
+            "entities": {"catalog": catalog, "discovered": discovered},
+            "classes": classes,
+            "relations": {k: v for k, v in sorted(relations.items())},
+            "quads": len(self), "graphs": sum(1 for _ in self.oxigraph.named_graphs()),
+            "generation": self.generation, "size_bytes": self.size_on_disk(),
+        }
+
+    def size_on_disk(self) -> int:
+        """Bytes the store directory takes on disk."""
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+
+def _article_id(article_iri_value: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(article_iri_value[len(ARTICLE_BASE):])
