@@ -1,0 +1,230 @@
+"""SHACL validation of the store with pyshacl: the structural shapes of `ontology/shapes.ttl` plus shapes
+generated here from the ontology (domain and range of every relation, the relations an assertion may use,
+the core type every entity needs), so that no class or relation is listed twice.
+
+The store is validated in batches of articles, each with the descriptions of the entities it mentions,
+then the reference graph; pyshacl sees one merged graph per batch (it would check named graphs apart).
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ontology.schema import ENTITY_BASE, NS, data_path, load_schema
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.store import KGStore
+
+__all__ = ["Violation", "ValidationReport", "generated_shapes", "shapes_graph", "validate_graph", "validate_store"]
+
+SHAPES_NS = "https://w3id.org/chinatech/shapes#"
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, with terms shortened for display (`ct:`, `id:`, `article:`)."""
+
+    focus: str
+    path: str
+    value: str
+    message: str
+    shape: str
+    severity: str = "Violation"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome over everything validated: conforms when no result has severity Violation."""
+
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(v.severity == "Violation" for v in self.violations)
+
+
+def _classes_constraint(g: Graph, shape: Any, classes: Iterable[str]) -> None:
+    """`shape` requires its focus node to be an instance of one of `classes` (sh:class or sh:or)."""
+    from rdflib import BNode, Namespace, URIRef
+    from rdflib.collection import Collection
+
+    sh = Namespace(_SH)
+    names = sorted(classes)
+    if len(names) == 1:
+        g.add((shape, sh["class"], URIRef(NS + names[0])))
+        return
+    alternatives = []
+    for name in names:
+        alt = BNode()
+        g.add((alt, sh["class"], URIRef(NS + name)))
+        alternatives.append(alt)
+    head = BNode()
+    Collection(g, head, alternatives)
+    g.add((shape, sh["or"], head))
+
+
+def generated_shapes() -> Graph:
+    """Shapes derived from chinatech.ttl: for every relation with a domain (range), its subjects (objects)
+    must be instances of a domain (range) class (symmetric relations: of either); an assertion's
+    `rdf:predicate` must be a core relation; every entity must have a core type."""
+    from rdflib import RDF, Graph, Literal, Namespace, URIRef
+    from rdflib.collection import Collection
+
+    sh = Namespace(_SH)
+    schema = load_schema()
+    g = Graph()
+    for rel in schema.relations.values():
+        for end, classes in (("domain", rel.domain), ("range", rel.range)):
+            if rel.symmetric:
+                classes = rel.domain | rel.range
+            if not classes:
+                continue
+            shape = URIRef(f"{SHAPES_NS}{rel.name}-{end}")
+            g.add((shape, RDF.type, sh.NodeShape))
+            g.add((shape, sh.targetSubjectsOf if end == "domain" else sh.targetObjectsOf, URIRef(rel.iri)))
+            _classes_constraint(g, shape, classes)
+            role = "subject" if end == "domain" else "object"
+            g.add((shape, sh.message, Literal(f"the {role} of ct:{rel.name} must be a "
+                                              f"{' or '.join(sorted(classes))}")))
+    predicate = URIRef(SHAPES_NS + "assertion-predicate")
+    prop = URIRef(SHAPES_NS + "assertion-predicate-in")
+    values = URIRef(SHAPES_NS + "core-relations")
+    Collection(g, values, [URIRef(schema.relations[r].iri) for r in schema.core_relations])
+    g.add((predicate, RDF.type, sh.NodeShape))
+    g.add((predicate, sh.targetClass, URIRef(NS + "RelationAssertion")))
+    g.add((predicate, sh.property, prop))
+    g.add((prop, sh.path, RDF.predicate))
+    g.add((prop, getattr(sh, "in"), values))
+    g.add((prop, sh.message, Literal("an assertion's predicate must be a core relation of the ontology")))
+    typed = URIRef(SHAPES_NS + "entity-core-type")
+    g.add((typed, RDF.type, sh.NodeShape))
+    g.add((typed, sh.targetClass, URIRef(NS + "Entity")))
+    _classes_constraint(g, typed, schema.core_types)
+    g.add((typed, sh.message, Literal("an entity must be an instance of a core type")))
+    return g
+
+
+@cache
+def shapes_graph() -> Graph:
+    """shapes.ttl plus the generated shapes (cached)."""
+    g = generated_shapes()
+    g.parse(data_path("shapes.ttl"), format="turtle")
+    return g
+
+
+_PREFIXES = (("ct:", NS), ("id:", ENTITY_BASE), ("article:", "https://w3id.org/chinatech/article/"),
+             ("shape:", SHAPES_NS), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+             ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("skos:", "http://www.w3.org/2004/02/skos/core#"))
+
+
+def _short(term: Any) -> str:
+    if term is None:
+        return ""
+    s = str(term)
+    for prefix, base in _PREFIXES:
+        if s.startswith(base):
+            return prefix + s[len(base):]
+    return s
+
+
+def validate_graph(data: Graph) -> list[Violation]:
+    """Run pyshacl on one rdflib graph against `shapes_graph()`; the results as Violations."""
+    from pyshacl import validate
+    from rdflib import BNode, Namespace
+
+    sh = Namespace(_SH)
+    shapes = shapes_graph()
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    out = []
+    for r in results.subjects(predicate=None, object=sh.ValidationResult):
+        shape = results.value(r, sh.sourceShape)
+        if isinstance(shape, BNode):  # a property shape: name the node shape holding it
+            shape = shapes.value(predicate=sh.property, object=shape) or shape
+        out.append(Violation(
+            focus=_short(results.value(r, sh.focusNode)), path=_short(results.value(r, sh.resultPath)),
+            value=_short(results.value(r, sh.value)), message=str(results.value(r, sh.resultMessage) or ""),
+            shape=_short(shape) if not isinstance(shape, BNode) else "",
+            severity=str(results.value(r, sh.resultSeverity)).removeprefix(_SH),
+        ))
+    return out
+
+
+def _rdflib_graph(quads: Iterable[Any]) -> Graph:
+    from rdflib import Graph
+
+    g = Graph()
+    text = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    if text:
+        g.parse(data=text, format="nt")
+    return g
+
+
+def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
+    """The quads of some articles plus the entity descriptions (entities and reference graphs) they need."""
+    import pyoxigraph as ox
+
+    from kg.ids import article_graph_iri
+    from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
+
+    described = (ox.NamedNode(ENTITIES_GRAPH), ox.NamedNode(REFERENCE_GRAPH))
+    entities: set[Any] = set()
+    for aid in article_ids:
+        for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_graph_iri(aid))):
+            if q.predicate == ct("mentions"):
+                entities.add(q.object)
+            yield q
+    for e in sorted(entities, key=str):
+        for g in described:
+            yield from store.oxigraph.quads_for_pattern(e, None, None, g)
+
+
+def validate_store(store: KGStore, *, articles: list[str] | None = None, sample: int | None = None,
+                   batch: int = 200, include_reference: bool | None = None, seed: int = 0) -> ValidationReport:
+    """Validate the whole store, some articles (`articles`), or a random `sample` of them; the reference
+    graph is validated too unless only given articles are asked for."""
+    import pyoxigraph as ox
+
+    from kg.errors import StoreError
+    from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH
+
+    stored = store.article_ids()
+    if articles:
+        unknown = sorted(set(articles) - set(stored))
+        if unknown:
+            raise StoreError(f"no article {', '.join(unknown)} in the store")
+        chosen = list(articles)
+    elif sample is not None:
+        chosen = sorted(random.Random(seed).sample(stored, min(sample, len(stored))))
+    else:
+        chosen = stored
+    if include_reference is None:
+        include_reference = not articles
+    report = ValidationReport()
+    seen: set[Violation] = set()
+
+    def run(quads: Iterable[Any]) -> None:
+        g = _rdflib_graph(quads)
+        report.triples += len(g)
+        for v in validate_graph(g):
+            if v not in seen:
+                seen.add(v)
+                report.violations.append(v)
+
+    for i in range(0, len(chosen), batch):
+        run(_batch_quads(store, chosen[i:i + batch]))
+    if include_reference:
+        ref = list(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(REFERENCE_GRAPH)))
+        subjects = {q.subject for q in ref}
+        extra = [q for s in subjects for q in
+                 store.oxigraph.quads_for_pattern(s, None, None, ox.NamedNode(ENTITIES_GRAPH))]
+        if ref:
+            run(ref + extra)
+    report.violations.sort()
+    return report
