@@ -1,0 +1,234 @@
+"""`kg entity NAME`: one entity's card — types, names and why they were merged, identifiers, relations in
+both directions with their evidence sentences, articles and dates, and observations.
+
+`find_entities` and `entity_card` are plain functions over the store; the command only renders.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kg.cli.common import DEFAULT_STORE, FormatOption, OutputFormat, StoreOption, out
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
+
+
+class UnknownEntityError(KGError):
+    """NAME matches no entity, or several (the message lists them)."""
+
+
+def _rows(store: KGStore, query: str) -> list[tuple[Any, ...]]:
+    from kg.sparql import run_select
+
+    return run_select(store, query)[1]
+
+
+def _string(value: str) -> str:
+    """A SPARQL string literal."""
+    import pyoxigraph as ox
+
+    return str(ox.Literal(value))
+
+
+def _names(store: KGStore) -> list[tuple[str, str, str]]:
+    """(entity IRI, key, name) for every label, alias and surface form of every entity."""
+    return [(e, k, n) for e, k, n in _rows(store, """SELECT DISTINCT ?e ?k ?n WHERE {
+        ?e ct:key ?k . { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } UNION { ?e ct:normalizedName ?n } }""")]
+
+
+def find_entities(store: KGStore, name: str) -> tuple[list[str], list[str]]:
+    """Entity keys NAME resolves to — by key, then label, then alias or surface form (case-insensitive),
+    then normalised name — and, when none match, close names to suggest."""
+    import difflib
+
+    from kg.ids import normalize_name
+
+    exact = _rows(store, f"SELECT DISTINCT ?k WHERE {{ ?e ct:key ?k FILTER(?k = {_string(name)}) }}")
+    if exact:
+        return [exact[0][0]], []
+    low = _string(name.casefold())
+    for prop in ("rdfs:label", "skos:altLabel"):
+        hits = _rows(store, f"SELECT DISTINCT ?k WHERE {{ ?e ct:key ?k ; {prop} ?n FILTER(LCASE(STR(?n)) = {low}) }}")
+        if hits:
+            return sorted(h[0] for h in hits), []
+    names = _names(store)
+    norm = normalize_name(name)
+    hits_n = sorted({k for _, k, n in names if normalize_name(n) == norm})
+    if hits_n:
+        return hits_n, []
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for _, k, n in names:
+        by_name[n.casefold()].add(k)
+    close = difflib.get_close_matches(name.casefold(), list(by_name), n=8, cutoff=0.75)
+    contains = [n for n in by_name if len(name) >= 3 and name.casefold() in n][:8]
+    suggestions = dict.fromkeys(k for n in [*close, *contains] for k in sorted(by_name[n]))
+    return [], list(suggestions)[:8]
+
+
+def resolve_entity(store: KGStore, name: str) -> str:
+    """The one key NAME means, or an UnknownEntityError saying why not (with "did you mean")."""
+    keys, suggestions = find_entities(store, name)
+    if len(keys) == 1:
+        return keys[0]
+    labels = dict(_rows(store, "SELECT ?k (SAMPLE(?l) AS ?label) WHERE { ?e ct:key ?k ; rdfs:label ?l } GROUP BY ?k"))
+    if keys:
+        listed = ", ".join(f"{k} ({labels.get(k, k)})" for k in keys[:10])
+        raise UnknownEntityError(f"'{name}' is ambiguous: did you mean {listed}?")
+    hint = f"; did you mean {', '.join(f'{k} ({labels.get(k, k)})' for k in suggestions)}?" if suggestions else ""
+    raise UnknownEntityError(f"no entity named '{name}' in the store{hint}")
+
+
+def entity_card(store: KGStore, key: str) -> dict[str, Any]:
+    """Everything the store says about one entity, as plain data (the JSON of `kg entity --format json`)."""
+    from kg.ids import entity_iri
+    from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH
+    from ontology.schema import NS, load_schema
+
+    schema = load_schema()
+    node = f"<{entity_iri(key)}>"
+    props: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+    for p, v, g in _rows(store, f"SELECT ?p ?v ?g WHERE {{ GRAPH ?g {{ {node} ?p ?v }} }}"):
+        props[p].append((v, g))
+    if not props:
+        raise UnknownEntityError(f"no entity with key '{key}' in the store")
+
+    def values(prop: str, graph: str | None = None) -> list[Any]:
+        return sorted({v for v, g in props.get(prop, []) if graph is None or g == graph}, key=str)
+
+    rdf, rdfs, skos = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+                       "http://www.w3.org/2004/02/skos/core#")
+    types = [t.removeprefix(NS) for t in values(rdf + "type") if t.startswith(NS)]
+    core = [t for t in schema.core_types if t in types]
+    ordered = list(schema.labels(core[0])) if core else []
+    ordered += sorted(t for t in types if t not in ordered)
+    catalog = bool(values(NS + "key", REFERENCE_GRAPH))
+    labels = values(rdfs + "label", REFERENCE_GRAPH) or values(rdfs + "label")
+
+    relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    assertions: dict[tuple[str, str], dict[str, Any]] = {}
+    for r, p, direction, other, okey, olabel, conf, extractor, text, aid, date in _rows(store, f"""
+            SELECT ?r ?p ?dir ?o ?okey ?olabel ?conf ?x ?text ?aid ?date WHERE {{
+            {{ ?r rdf:subject {node} ; rdf:object ?o BIND("out" AS ?dir) }} UNION
+            {{ ?r rdf:object {node} ; rdf:subject ?o BIND("in" AS ?dir) }}
+            ?r a ct:RelationAssertion ; rdf:predicate ?p .
+            OPTIONAL {{ ?o ct:key ?okey }} OPTIONAL {{ ?o rdfs:label ?olabel }}
+            OPTIONAL {{ ?r ct:confidence ?conf }} OPTIONAL {{ ?r ct:extractor ?x }}
+            OPTIONAL {{ ?r ct:evidence ?s . ?s ct:text ?text }}
+            OPTIONAL {{ ?r ct:sourceArticle ?a . ?a ct:articleId ?aid OPTIONAL {{ ?a ct:published ?date }} }}
+            }} ORDER BY ?p ?dir ?olabel ?date ?aid"""):
+        name = p.removeprefix(NS)
+        entry = assertions.get((r, direction))
+        if entry is None:
+            rel = schema.relations.get(name)
+            entry = assertions[(r, direction)] = {
+                "direction": "both" if rel is not None and rel.symmetric else direction,
+                "other": {"key": okey or other, "label": olabel or okey or other},
+                "confidence": conf, "extractor": extractor, "catalog": aid is None,
+                "article": aid, "published": date.isoformat() if date else None, "evidence": [],
+            }
+            relations[name].append(entry)
+        if text and text not in entry["evidence"]:
+            entry["evidence"].append(text)
+
+    observations = [
+        {"measure": m, "value": v, "unit": u, "period": per, "article": aid,
+         "published": d.isoformat() if d else None, "evidence": text}
+        for m, v, u, per, aid, d, text in _rows(store, f"""
+            SELECT ?m ?v ?u ?per ?aid ?d ?text WHERE {{
+            ?o ct:observationOf {node} ; ct:measure ?m ; ct:value ?v .
+            OPTIONAL {{ ?o ct:unit ?u }} OPTIONAL {{ ?o ct:period ?per }}
+            OPTIONAL {{ ?o ct:evidence ?s . ?s ct:text ?text }}
+            OPTIONAL {{ ?o ct:sourceArticle ?a . ?a ct:articleId ?aid OPTIONAL {{ ?a ct:published ?d }} }}
+            }} ORDER BY ?d ?m""")]
+    ((n_articles, first, last),) = _rows(store, f"""SELECT (COUNT(DISTINCT ?a) AS ?n) (MIN(?d) AS ?first)
+            (MAX(?d) AS ?last) WHERE {{ ?a ct:mentions {node} OPTIONAL {{ ?a ct:published ?d }} }}""")
+    return {
+        "key": key, "iri": entity_iri(key), "label": labels[0] if labels else key,
+        "source": "catalog" if catalog else "discovered", "types": ordered,
+        "aliases": [a for a in values(skos + "altLabel", REFERENCE_GRAPH) if a not in labels],
+        "surface_forms": values(skos + "altLabel", ENTITIES_GRAPH),
+        "merge_reasons": values(NS + "mergeReason"),
+        "normalized_name": next(iter(values(NS + "normalizedName")), None),
+        "wikidata": next(iter(values(NS + "wikidata")), None), "tickers": values(NS + "ticker"),
+        "articles": {"count": n_articles, "first": first.isoformat() if first else None,
+                     "last": last.isoformat() if last else None},
+        "relations": dict(sorted(relations.items())), "observations": observations,
+    }
+
+
+def _render(card: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.tree import Tree
+
+    a = card["articles"]
+    head = [f"[bold]{escape(card['label'])}[/bold]  [dim]{escape(card['key'])} · {card['source']}[/dim]",
+            f"[cyan]types[/cyan]  {' ⊂ '.join(card['types']) or '—'}",
+            f"[cyan]iri[/cyan]    {card['iri']}"]
+    if card["wikidata"] or card["tickers"]:
+        head.append("[cyan]ids[/cyan]    " + "  ".join(
+            ([f"wikidata {card['wikidata']}"] if card["wikidata"] else []) + [f"ticker {t}" for t in card["tickers"]]))
+    head.append(f"[cyan]seen[/cyan]   {a['count']} article(s)"
+                + (f", {a['first']} … {a['last']}" if a["first"] else ""))
+    out.print(Panel("\n".join(head), expand=False))
+    if card["aliases"] or card["surface_forms"] or card["merge_reasons"]:
+        t = Table(title="Names", header_style="bold cyan", show_lines=False)
+        t.add_column("kind")
+        t.add_column("names / why merged", overflow="fold")
+        if card["aliases"]:
+            t.add_row("catalog aliases", escape(", ".join(card["aliases"])))
+        if card["surface_forms"]:
+            t.add_row("seen in articles", escape(", ".join(card["surface_forms"])))
+        for reason in card["merge_reasons"]:
+            t.add_row("why merged", escape(reason))
+        out.print(t)
+    if card["relations"]:
+        tree = Tree("[bold]Relations[/bold]")
+        arrows = {"out": "→", "in": "←", "both": "↔"}
+        for predicate, items in card["relations"].items():
+            branch = tree.add(f"[bold magenta]{predicate}[/bold magenta] ({len(items)})")
+            for it in items:
+                source = ("[green]catalog[/green]" if it["catalog"]
+                          else f"[dim]{escape(it['article'] or '')} {it['published'] or 'undated'}[/dim]")
+                conf = f" {it['confidence']:.2f}" if isinstance(it["confidence"], float) else ""
+                leaf = branch.add(f"{arrows[it['direction']]} {escape(it['other']['label'])}  {source}[dim]{conf}"
+                                  f"{' ' + escape(it['extractor']) if it['extractor'] and not it['catalog'] else ''}"
+                                  "[/dim]")
+                for sentence in it["evidence"]:
+                    leaf.add(f"[italic]“{escape(sentence.strip())}”[/italic]")
+        out.print(tree)
+    if card["observations"]:
+        t = Table(title="Observations", header_style="bold cyan", show_lines=True)
+        for c in ("measure", "value", "unit", "period", "article", "date", "evidence"):
+            t.add_column(c, overflow="fold")
+        for o in card["observations"]:
+            t.add_row(*(escape(str(o[c])) if o[c] is not None else "" for c in
+                        ("measure", "value", "unit", "period", "article", "published", "evidence")))
+        out.print(t)
+
+
+def entity(
+    name: Annotated[str, typer.Argument(help="Key, label, alias or any name the entity appeared under.")],
+    store: StoreOption = DEFAULT_STORE,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """One entity's card: types, names and why they were merged, identifiers, relations with evidence."""
+    from kg.cli.ingest import open_store
+
+    with open_store(store) as st:
+        card = entity_card(st, resolve_entity(st, name))
+    if fmt is OutputFormat.table:
+        _render(card)
+    else:
+        sys.stdout.write(json.dumps(card, indent=1, ensure_ascii=False, default=str) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("entity")(entity)
