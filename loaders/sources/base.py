@@ -1,0 +1,209 @@
+"""What every reader shares: the failure record, byte decoding, date parsing, record to `Article`.
+
+A reader never raises on bad input. It yields a `LoadFailure` naming the file (and line) and the
+problem, and goes on with what it can still read. Inside a reader, helpers signal a bad input by
+raising `SourceError`, which the reader turns into a `LoadFailure`.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kg.errors import InputError
+from kg.graph import Article
+from kg.ids import article_id_for
+from loaders.markdown import strip_markdown
+
+__all__ = [
+    "ARTICLE_FIELDS",
+    "LoadFailure",
+    "SourceError",
+    "article_from_record",
+    "decode_text",
+    "json_type",
+    "make_article",
+    "parse_published",
+]
+
+ARTICLE_FIELDS = ("id", "title", "text", "published", "source_url", "source_name", "lang")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing parts: "2020-06" -> 2020-06-01, never today
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """One file, or one line of a file, that could not be read as an article."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        """`path:line: message`, the one line a caller prints."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def as_error(self) -> InputError:
+        """The same failure as the exception the CLI reports."""
+        return InputError(str(self))
+
+
+class SourceError(Exception):
+    """Raised inside a reader for input it cannot use; `line` when the problem has one."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages: `object`, `array`, `number`..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file as `str`: UTF-8 (BOM optional), or UTF-16/32 with a BOM.
+
+    Raises `SourceError` for empty, binary (NUL bytes) and non-UTF-8 input.
+    """
+    if data.startswith(_UTF32_BOMS):
+        encoding = "utf-32"
+    elif data.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
+    else:
+        if b"\x00" in data:
+            raise SourceError("binary file (NUL bytes), not text")
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        if encoding == "utf-8-sig":
+            raise SourceError(f"not UTF-8 text (invalid byte at offset {e.start})") from None
+        raise SourceError(f"not valid {encoding.upper()} text (byte offset {e.start})") from None
+    if not text.strip():
+        raise SourceError("empty")
+    return text
+
+
+def parse_published(value: str | date | None) -> date | None:
+    """The calendar date a publication time names, or None when there is none to read.
+
+    >>> parse_published("2008-02-23T02:05 EST"), parse_published("Sat, 08 Feb 2025 03:05:19 +0000")
+    (datetime.date(2008, 2, 23), datetime.date(2025, 2, 8))
+    >>> parse_published("2020-06"), parse_published("soon")
+    (datetime.date(2020, 6, 1), None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = value.strip()
+    if not s or len(s) > 80:
+        return None
+    m = _ISO_DATE.match(s)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    from dateutil import parser as date_parser
+
+    try:
+        return date_parser.parse(s, default=_DATE_DEFAULT, ignoretz=True).date()
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def make_article(
+    title: str,
+    text: str,
+    path: str | None,
+    *,
+    article_id: str | None = None,
+    published: date | None = None,
+    source_url: str | None = None,
+    source_name: str | None = None,
+    lang: str | None = None,
+    empty_message: str = "no article text",
+) -> Article:
+    """An `Article` from raw title and text: Markdown stripped, id derived from content if absent.
+
+    Raises `SourceError(empty_message)` when no text is left.
+    """
+    title = strip_markdown(title).strip() if title else ""
+    text = strip_markdown(text)
+    if not text.strip():
+        raise SourceError(empty_message)
+    return Article(
+        id=article_id or article_id_for(title, text),
+        title=title,
+        text=text,
+        published=published,
+        source_url=source_url,
+        source_name=source_name,
+        lang=lang,
+        path=path,
+    )
+
+
+def _optional_text(record: dict[str, Any], field: str) -> str | None:
+    value = record.get(field)
+    if value is None or isinstance(value, str):
+        return value
+    raise SourceError(f"field '{field}' must be a string, got {json_type(value)}")
+
+
+def article_from_record(record: object, path: str | None) -> Article:
+    """An `Article` from a decoded JSON object with the fields `ARTICLE_FIELDS`; others are ignored.
+
+    Raises `SourceError` naming the field when a field has the wrong type or `text` is missing.
+    """
+    if not isinstance(record, dict):
+        raise SourceError(f"expected a JSON object, got {json_type(record)}")
+    text = record.get("text")
+    if text is None:
+        raise SourceError("missing field 'text'")
+    if not isinstance(text, str):
+        raise SourceError(f"field 'text' must be a string, got {json_type(text)}")
+    if not text.strip():
+        raise SourceError("field 'text' is empty")
+    title = _optional_text(record, "title") or ""
+    raw_id = record.get("id")
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    elif raw_id is not None and not isinstance(raw_id, str):
+        raise SourceError(f"field 'id' must be a string, got {json_type(raw_id)}")
+    published = record.get("published")
+    if published is not None and not isinstance(published, str | date):
+        raise SourceError(f"field 'published' must be a string, got {json_type(published)}")
+    return make_article(
+        title,
+        text,
+        path,
+        article_id=raw_id.strip() if raw_id else None,
+        published=parse_published(published),
+        source_url=_optional_text(record, "source_url"),
+        source_name=_optional_text(record, "source_name"),
+        lang=_optional_text(record, "lang"),
+        empty_message="field 'text' holds only Markdown images and markup, no words",
+    )
