@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import hashlib
 import os
 import sys
@@ -200,7 +201,7 @@ class KGStore:
         lock.acquire(exclusive=write, wait=wait, on_wait=on_wait)
         try:
             store = ox.Store(str(db)) if write else ox.Store.read_only(str(db))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
             lock.release()
             raise StoreError(f"cannot open the store at {path}: {e}") from e
         st = cls(path, store, lock, write)
@@ -215,7 +216,11 @@ class KGStore:
         return st
 
     def close(self) -> None:
-        """Flush (so that the next open need not replay the log) and release the lock."""
+        """Flush (so that the next open need not replay the log), close the database and release the lock.
+
+        pyoxigraph closes RocksDB only when the Store object is freed; a reference caught in an exception's
+        traceback cycle would keep it open (and compacting) after the lock is gone, so cycles are collected
+        here before the lock is released."""
         if self.oxigraph is None:
             return
         try:
@@ -223,6 +228,7 @@ class KGStore:
                 self.oxigraph.flush()
         finally:
             self.oxigraph = None  # type: ignore[assignment]
+            gc.collect()
             self._lock.release()
 
     def __enter__(self) -> KGStore:
