@@ -139,6 +139,8 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
         if any(s < end and start < e for s, e in covered):
             # Extend a catalog company over a trailing corporate suffix? Leave it to the catalog span.
             continue
+        if text[end:end + 1] == "." and text[start:end].rsplit(" ", 1)[-1] in ("Co", "Inc", "Corp", "Ltd", "Bros"):
+            end += 1
         name = text[start:end]
         typed = _type_of(name, text[max(0, start - 40):start], text[end:end + 60])
         if typed is None:

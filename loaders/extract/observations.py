@@ -7,8 +7,15 @@ from dataclasses import dataclass
 
 from loaders.extract.relations import M
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(?P<scale>trillion|billion|million|thousand|tn|bn|mn|m|b|k)?"
+
+def _num(g: str) -> str:
+    return rf"(?P<{g}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def _scale(g: str) -> str:
+    return rf"(?P<{g}>trillion|billion|million|thousand|tn|bn|mn|m|b|k)?"
+
+
 _CUR_PREFIX = {"US$": "USD", "$": "USD", "HK$": "HKD", "¥": "CNY", "RMB": "CNY", "€": "EUR", "£": "GBP",
                "USD": "USD", "CNY": "CNY", "HKD": "HKD", "EUR": "EUR", "GBP": "GBP", "NT$": "TWD", "S$": "SGD"}
 _CUR_SUFFIX = {"yuan": "CNY", "renminbi": "CNY", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
@@ -19,11 +26,11 @@ _COUNT_NOUNS = (r"users|customers|subscribers|employees|workers|staff|units|vehi
                 r"companies|firms|downloads|contracts|shipments|devices|smartphones|phones|orders|stores|"
                 r"parameters|tokens|members|engineers|patents|servers|data centers|robots")
 _AMOUNT = re.compile(
-    rf"(?P<pct>{_NUM}\s?(?:%|percent\b|per cent\b|pct\b|percentage points?\b))"
-    rf"|(?P<pre>(?:US\$|HK\$|NT\$|S\$|\$|¥|€|£|RMB|USD|CNY|HKD|EUR|GBP)\s?{_NUM}\s?{_SCALE}\b)"
-    rf"|(?P<suf>{_NUM}\s?{_SCALE}\s(?:Hong Kong dollars|HK dollars|yuan|renminbi|dollars|dollar|euros|euro|"
-    rf"pounds|won|yen)\b)"
-    rf"|(?P<cnt>{_NUM}\s?(?P<cscale>trillion|billion|million|thousand)?\s(?:\w+\s)?(?P<noun>{_COUNT_NOUNS})\b)"
+    rf"(?P<pct>{_num('pnum')}\s?(?:%|percent\b|per cent\b|pct\b|percentage points?\b))"
+    rf"|(?P<pre>(?:US\$|HK\$|NT\$|S\$|\$|¥|€|£|RMB|USD|CNY|HKD|EUR|GBP)\s?{_num('mnum')}\s?{_scale('mscale')}\b)"
+    rf"|(?P<suf>{_num('snum')}\s?{_scale('sscale')}\s(?:Hong Kong dollars|HK dollars|yuan|renminbi|dollars|"
+    rf"dollar|euros|euro|pounds|won|yen)\b)"
+    rf"|(?P<cnt>{_num('cnum')}\s?(?P<cscale>trillion|billion|million|thousand)?\s(?:\w+\s)?(?P<noun>{_COUNT_NOUNS})\b)"
 )
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|drop(?:s|ped|ping)?|declin\w*|slid|slide|slump\w*|plung\w*|tumbl\w*|"
                    r"sank|sink\w*|lost|los(?:e|es|ing)|down|decreas\w*|shed|retreat\w*|dipp?\w*|lower\w*|"
@@ -93,10 +100,10 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
                 ms.append(mentions[mi])
             mi += 1
         for a in _AMOUNT.finditer(text, s0, s1):
-            if not a.group("num"):
-                continue
+            num = a.group("pnum") or a.group("mnum") or a.group("snum") or a.group("cnum")
             before = [m for m in ms if m.end <= a.start()]
-            subj = before[-1] if before else None
+            # A technology word ("Baidu's AI cloud revenue") is rarely what a number is about.
+            subj = next((m for m in reversed(before) if m.type != "Technology"), before[-1] if before else None)
             conf = 0.75
             if subj is None:
                 after = [m for m in ms if m.start >= a.end() and m.start - a.end() < 40]
@@ -104,7 +111,7 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
                 conf = 0.5
             if subj is None:
                 continue
-            value = _number(a.group("num"))
+            value = _number(num)
             noun = None
             if a.group("pct"):
                 unit = "percent"
@@ -112,7 +119,7 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
                 frag = a.group(0)
                 unit = next((c for p, c in _CUR_PREFIX.items() if frag.startswith(p)), None) or next(
                     (c for w, c in _CUR_SUFFIX.items() if frag.endswith(w)), "USD")
-                scale = a.group("scale")
+                scale = a.group("mscale") or a.group("sscale")
                 if scale:
                     value *= _SCALES[scale.lower()]
             else:

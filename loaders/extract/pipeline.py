@@ -23,7 +23,8 @@ def find_spans(article: Article) -> list[Span]:
         if not text:
             continue
         found = select_longest(matcher.find(text, field))
-        found += discover(text, found, field)
+        # Generic technology words may sit inside a longer name ("Zhaoli Robotics Co."): let discovery see them.
+        found += discover(text, [s for s in found if s.type != "Technology"], field)
         persons = [s for s in found if s.type == "Person" and s.key is None and " " in s.text]
         found += person_surnames(text, persons, found, field)
         spans += select_longest(found)

@@ -265,6 +265,16 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
             tail = text[b.end:b.end + 40]
             if re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:unit|subsidiary|arm|affiliate|division)\b", tail):
                 yield Found(a.key, "subsidiaryOf", b.key, 0.8, "construction:unit-of", sent)
+    # "Baidu ... with its advanced ERNIE AI model": the owner is the organisation named before "its"
+    for m in ms:
+        if m.type not in ("AIModel", "Chip", "Product"):
+            continue
+        its = re.search(r"\b[Ii]ts\s+(?:[\w-]+\s+){0,3}$", text[max(sent[0], m.start - 40):m.start])
+        if its:
+            owner = next((o for o in reversed(ms) if o.end <= m.start - len(its.group(0))
+                          and o.type in ("Company", "GovernmentBody")), None)
+            if owner is not None:
+                yield Found(owner.key, "develops", m.key, 0.7, "construction:its", sent)
     # "Chinese AI startup DeepSeek" -> headquarteredIn China, when the article names the place
     for m in ms:
         if m.type != "Company":

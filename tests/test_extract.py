@@ -1,0 +1,128 @@
+"""Extraction on real articles: the seed's entities, relations and numbers, each traced to its sentence."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.graph import Article, ArticleGraph
+from loaders.extract.pipeline import extract_article
+from loaders.extract.sentences import split_sentences
+from tests.conftest import need_shared
+
+SEED_TYPES = {
+    "Baidu": "Company", "Alibaba": "Company", "ERNIE": "AIModel", "Hang Seng Tech Index": "StockIndex",
+    "Apollo Go": "Product", "JD.com": "Company", "Meituan": "Company", "Belt and Road": "Policy",
+    "dual circulation": "Policy", "Hong Kong": "Place", "Southeast Asia": "Place", "Middle East": "Place",
+    "Trump administration": "GovernmentBody",
+}
+
+
+@pytest.fixture(scope="module")
+def seed() -> ArticleGraph:
+    from loaders.sources import read_path
+
+    path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
+    (article,) = list(read_path(path))
+    assert isinstance(article, Article)
+    return extract_article(article)
+
+
+def _entity(g: ArticleGraph, name: str):  # type: ignore[no-untyped-def]
+    from kg.ids import normalize_name
+
+    n = normalize_name(name)
+    for e in g.entities:
+        if n in {normalize_name(x) for x in [e.label, *e.aliases, *(m.text for m in e.mentions)]}:
+            return e
+    raise AssertionError(f"{name} not found among {[e.label for e in g.entities]}")
+
+
+def test_seed_entities_with_types(seed: ArticleGraph) -> None:
+    for name, typ in SEED_TYPES.items():
+        assert str(_entity(seed, name).type) == typ, name
+
+
+def test_seed_baidu_develops_ernie_with_evidence(seed: ArticleGraph) -> None:
+    baidu, ernie = _entity(seed, "Baidu").id, _entity(seed, "ERNIE").id
+    rels = [r for r in seed.relations if (r.subject, str(r.predicate), r.object) == (baidu, "develops", ernie)]
+    assert rels, [(r.subject, r.predicate, r.object) for r in seed.relations]
+    assert "ERNIE" in rels[0].evidence.sentence
+
+
+def test_seed_growth_observations(seed: ArticleGraph) -> None:
+    obs = {(o.subject, o.value, o.unit) for o in seed.observations}
+    assert (_entity(seed, "Baidu").id, 42.0, "percent") in obs
+    assert (_entity(seed, "Alibaba").id, 26.0, "percent") in obs
+
+
+def test_every_fact_is_traced_to_its_sentence(seed: ArticleGraph) -> None:
+    from loaders.sources import read_path
+
+    (article,) = list(read_path(need_shared("seed", "baidu-alibaba-rally-2025.txt")))
+    text = article.text
+    sentences = set(split_sentences(text))
+    assert seed.relations and seed.observations
+    for item in [*seed.relations, *seed.observations]:
+        ev = item.evidence
+        assert text[ev.start:ev.end] == ev.sentence
+        assert (ev.start, ev.end) in sentences
+        assert item.extractor and 0 < item.confidence <= 1
+    for e in seed.entities:
+        for m in e.mentions:
+            src = article.title if m.field == "title" else text
+            assert src[m.start:m.end] == m.text
+
+
+def test_relations_respect_the_ontology(seed: ArticleGraph) -> None:
+    from ontology.schema import load_schema
+
+    schema = load_schema()
+    types = {e.id: str(e.type) for e in seed.entities}
+    for r in seed.relations:
+        assert schema.allows(str(r.predicate), types[r.subject], types[r.object]), r
+
+
+def test_same_article_same_ids(seed: ArticleGraph) -> None:
+    from loaders.sources import read_path
+
+    (article,) = list(read_path(need_shared("seed", "baidu-alibaba-rally-2025.txt")))
+    again = extract_article(article)
+    assert again.model_dump() == seed.model_dump()
+
+
+def test_negated_partnership_is_dropped() -> None:
+    text = "Apple did not partner with Alibaba in China. Baidu partnered with Geely on electric cars."
+    g = extract_article(Article(id="t", title="", text=text))
+    preds = {(r.subject, str(r.predicate), r.object) for r in g.relations}
+    assert not any(p == "partnersWith" and {s, o} == {"apple", "alibaba"} for s, p, o in preds)
+
+
+def test_discovers_unknown_named_entities() -> None:
+    text = ("Shenzhen startup Zhaoli Robotics Co. unveiled its Lumen-7 model on Monday. "
+            "Chief executive Wang Qiang said the Zhaoli Robotics model runs on Ascend chips.")
+    g = extract_article(Article(id="t2", title="", text=text))
+    found = {(e.label, str(e.type)) for e in g.entities}
+    assert ("Zhaoli Robotics Co.", "Company") in found or ("Zhaoli Robotics", "Company") in found, found
+    assert ("Lumen-7", "AIModel") in found, found
+    assert ("Wang Qiang", "Person") in found, found
+
+
+def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    proc = subprocess.run([sys.executable, "-m", "kg", "extract", "--json", str(path), str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "empty.txt" in proc.stderr and "Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout)
+    (art,) = doc["articles"]
+    assert set(art) >= {"id", "title", "published", "entities", "relations", "observations"}
+    e = art["entities"][0]
+    assert set(e) >= {"id", "label", "type", "aliases", "mentions"}
+    r = art["relations"][0]
+    assert set(r) >= {"subject", "predicate", "object", "confidence", "evidence"}
+    assert set(r["evidence"]) == {"sentence", "start", "end"}
