@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ontology.schema import NS, REFERENCE_GRAPH, load_schema
@@ -29,7 +30,7 @@ OBSERVATION_OF = "OBSERVATION_OF"
 
 # Property names and kinds, in a fixed order: the Cypher tables, Neo4j and exporters share them.
 ENTITY_PROPS: dict[str, str] = {
-    "key": "str", "iri": "str", "label": "str", "aliases": "list", "tickers": "list", "wikidata": "str",
+    "key": "str", "iri": "str", "type": "str", "label": "str", "aliases": "list", "tickers": "list", "wikidata": "str",
     "source": "str",
 }
 ARTICLE_PROPS: dict[str, str] = {
@@ -44,11 +45,6 @@ RELATION_PROPS: dict[str, str] = {
     "predicate": "str", "confidence": "float", "extractor": "str", "evidence": "str", "article": "str",
     "evidence_start": "int", "evidence_end": "int", "published": "str", "reference": "bool",
 }
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                            "unsignedInt", "unsignedLong", "negativeInteger", "nonPositiveInteger")}
-_FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
 
 _PREFIXES = f"""PREFIX ct: <{NS}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -95,37 +91,19 @@ class PropertyGraph:
 
 
 def oxigraph_store(store: Any) -> Any:
-    """The `pyoxigraph.Store` behind `store` (a pyoxigraph Store itself, or an object wrapping one)."""
-    import pyoxigraph
+    """The `pyoxigraph.Store` behind `store` (a KGStore, or a pyoxigraph Store itself)."""
+    from kg.sparql import oxigraph_of
 
-    if isinstance(store, pyoxigraph.Store):
-        return store
-    for attr in ("oxigraph", "ox", "store", "_store"):
-        inner = getattr(store, attr, None)
-        if isinstance(inner, pyoxigraph.Store):
-            return inner
-    raise TypeError(f"not an RDF store: {type(store).__name__}")
+    return oxigraph_of(store)
 
 
 def python_value(term: Any) -> Any:
-    """An RDF term as a plain Python value: numbers and booleans typed, dates as ISO strings, IRIs as str."""
-    if term is None:
-        return None
-    datatype = getattr(term, "datatype", None)
-    if datatype is None:  # NamedNode, BlankNode
-        return term.value
-    dt = datatype.value
-    v = term.value
-    try:
-        if dt in _INTS:
-            return int(v)
-        if dt in _FLOATS:
-            return float(v)
-    except ValueError:
-        return v
-    if dt == _XSD + "boolean":
-        return v in ("true", "1")
-    return v
+    """An RDF term as a plain Python value (see `kg.sparql.python_value`), with dates as ISO strings: the
+    property graph keeps dates as strings, which compare correctly and travel to every format."""
+    from kg.sparql import python_value as value
+
+    v = value(term)
+    return v.isoformat() if isinstance(v, date) else v
 
 
 def _select(ox: Any, query: str) -> Iterator[tuple[Any, ...]]:
@@ -179,7 +157,7 @@ def project(store: Any) -> PropertyGraph:
     for iri, t in types.items():
         key = keys[iri]
         pg.nodes.append(Node(key, schema.labels(t), {
-            "key": key, "iri": iri, "label": labels.get(iri, key), "aliases": sorted(aliases[iri]),
+            "key": key, "iri": iri, "type": t, "label": labels.get(iri, key), "aliases": sorted(aliases[iri]),
             "tickers": sorted(tickers[iri]), "wikidata": wikidata.get(iri),
             "source": "catalog" if iri in catalog else "discovered",
         }))
