@@ -271,7 +271,7 @@ class KGStore:
                 f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_GENERATION} {new} }} }}")
 
     def _commit(self, operations: list[str]) -> None:
-        """Run the operations and the generation bump as one transaction."""
+        """Run the operations and the generation bump as one SPARQL Update request: one transaction."""
         self.oxigraph.update(" ;\n".join([*operations, self._bump()]))
         self._generation += 1
 
@@ -404,10 +404,12 @@ class KGStore:
         return True
 
     def update(self, sparql: str) -> None:
-        """Run a user's SPARQL Update (the generation bump runs first, in the same transaction)."""
+        """Run a user's SPARQL Update as one transaction. The generation moves first, in a transaction of its
+        own (Oxigraph takes no PREFIX after `;`, so it cannot be spliced in): a crash in between, or an
+        update that fails, can only make a projection rebuild for nothing, never miss a change."""
         self._require_write()
-        self.oxigraph.update(self._bump() + " ;\n" + sparql)
-        self._generation += 1
+        self._commit([])
+        self.oxigraph.update(sparql)
 
     # ------------------------------------------------------------------ reading --
 

@@ -157,12 +157,17 @@ def validate_graph(data: Graph) -> list[Violation]:
 
 
 def _rdflib_graph(quads: Iterable[Any]) -> Graph:
-    from rdflib import Graph
+    """One rdflib graph of the quads' triples, plus the ontology's `rdfs:subClassOf` links so that SHACL
+    targets and `sh:class` see a node typed only `ct:Company` as an Organization and an Entity too."""
+    from rdflib import RDFS, Graph, URIRef
 
     g = Graph()
     text = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     if text:
         g.parse(data=text, format="nt")
+    for c in load_schema().classes.values():
+        for parent in c.parents:
+            g.add((URIRef(c.iri), RDFS.subClassOf, URIRef(NS + parent)))
     return g
 
 
@@ -185,10 +190,30 @@ def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
             yield from store.oxigraph.quads_for_pattern(e, None, None, g)
 
 
+def _rest_quads(store: KGStore) -> list[Any]:
+    """What no article batch covers: graphs other than the articles', the reference and the store's own
+    metadata, plus the entities-graph descriptions of entities no article mentions."""
+    import pyoxigraph as ox
+
+    from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
+    from kg.store import ARTICLE_GRAPH_BASE, META_GRAPH
+
+    skip = {ENTITIES_GRAPH, REFERENCE_GRAPH, META_GRAPH}
+    quads = [q for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)
+             and g.value not in skip and not g.value.startswith(ARTICLE_GRAPH_BASE)
+             for q in store.oxigraph.quads_for_pattern(None, None, None, g)]
+    quads += store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    for q in store.oxigraph.quads_for_pattern(None, ct("key"), None, ox.NamedNode(ENTITIES_GRAPH)):
+        if not any(True for _ in store.oxigraph.quads_for_pattern(None, ct("mentions"), q.subject, None)):
+            quads += store.oxigraph.quads_for_pattern(q.subject, None, None, None)
+    return quads
+
+
 def validate_store(store: KGStore, *, articles: list[str] | None = None, sample: int | None = None,
-                   batch: int = 200, include_reference: bool | None = None, seed: int = 0) -> ValidationReport:
-    """Validate the whole store, some articles (`articles`), or a random `sample` of them; the reference
-    graph is validated too unless only given articles are asked for."""
+                   batch: int = 200, seed: int = 0) -> ValidationReport:
+    """Validate the whole store, some articles (`articles`), or a random `sample` of them. The whole store
+    means every article batch, then the reference graph, then everything else (other graphs, entities no
+    article mentions); a sample adds the reference graph; given articles are validated alone."""
     import pyoxigraph as ox
 
     from kg.errors import StoreError
@@ -204,8 +229,6 @@ def validate_store(store: KGStore, *, articles: list[str] | None = None, sample:
         chosen = sorted(random.Random(seed).sample(stored, min(sample, len(stored))))
     else:
         chosen = stored
-    if include_reference is None:
-        include_reference = not articles
     report = ValidationReport()
     seen: set[Violation] = set()
 
@@ -219,12 +242,16 @@ def validate_store(store: KGStore, *, articles: list[str] | None = None, sample:
 
     for i in range(0, len(chosen), batch):
         run(_batch_quads(store, chosen[i:i + batch]))
-    if include_reference:
+    if not articles:
         ref = list(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(REFERENCE_GRAPH)))
         subjects = {q.subject for q in ref}
         extra = [q for s in subjects for q in
                  store.oxigraph.quads_for_pattern(s, None, None, ox.NamedNode(ENTITIES_GRAPH))]
         if ref:
             run(ref + extra)
+    if not articles and sample is None:
+        rest = _rest_quads(store)
+        if rest:
+            run(rest)
     report.violations.sort()
     return report
