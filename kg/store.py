@@ -285,25 +285,33 @@ class KGStore:
         return self._reference_keys
 
     def sync_catalog(self, catalog: Any = None) -> bool:
-        """Replace the reference graph when the catalog's quads changed (compared by hash); True if it did.
+        """Replace the reference graph when the catalog changed; True if it did.
 
-        Entities the catalog now describes lose their discovered description (types, label…) in the
-        entities graph, keeping the surface forms seen and their reasons."""
+        Without an argument the shipped catalog file is compared by the hash of its bytes (so an unchanged
+        catalog costs no YAML parsing); a given `Catalog` is compared by the hash of its quads. Entities the
+        catalog now describes lose their discovered description (types, label…) in the entities graph,
+        keeping the surface forms seen and their reasons."""
         self._require_write()
+        old = self._meta_value(_CATALOG_HASH)
         if catalog is None:
-            if not data_path("catalog.yaml").is_file():
+            path = data_path("catalog.yaml")
+            if not path.is_file():
                 return False  # no catalog in this checkout: the store works without a reference graph
+            digest = hashlib.sha256(f"file {FORMAT_VERSION}\n".encode() + path.read_bytes()).hexdigest()
+            if old == digest:
+                return False
             from ontology.catalog import load_catalog
 
             try:
                 catalog = load_catalog()
             except ValueError as e:  # CatalogError
                 raise StoreError(f"the catalog cannot be loaded: {e}") from e
-        quads = catalog_quads(catalog.entities.values(), catalog.facts)
-        digest = hashlib.sha256("\n".join(sorted(map(nquads_line, quads))).encode()).hexdigest()
-        old = self._meta_value(_CATALOG_HASH)
-        if old == digest:
-            return False
+            quads = catalog_quads(catalog.entities.values(), catalog.facts)
+        else:
+            quads = catalog_quads(catalog.entities.values(), catalog.facts)
+            digest = hashlib.sha256("\n".join(sorted(map(nquads_line, quads))).encode()).hexdigest()
+            if old == digest:
+                return False
         keys = {str(q.object.value) for q in quads if q.predicate == ct("key")}
         ops = [f"DROP SILENT GRAPH {_REFERENCE}"]
         for q in self.oxigraph.quads_for_pattern(None, ct("key"), None, _ENTITIES):
