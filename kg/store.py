@@ -453,9 +453,10 @@ class KGStore:
                 SELECT DISTINCT ?s ?p ?o WHERE { ?r a ct:RelationAssertion ; rdf:subject ?s ; rdf:predicate ?p ;
                 rdf:object ?o } } GROUP BY ?p"""):
             relations[str(p).removeprefix(NS)]["distinct"] = n
-        ((count, first, last, dated),) = self._select("""SELECT (COUNT(DISTINCT ?a) AS ?n) (MIN(?d) AS ?first)
-                (MAX(?d) AS ?last) (COUNT(DISTINCT ?da) AS ?dated) WHERE {
-                ?a a ct:Article . OPTIONAL { ?a ct:published ?d BIND(?a AS ?da) } }""")
+        ((count,),) = self._select("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ct:Article }")
+        # Only dated articles: Oxigraph's MIN/MAX give nothing when one value is unbound.
+        ((first, last, dated),) = self._select("""SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+                (COUNT(DISTINCT ?a) AS ?dated) WHERE { ?a a ct:Article ; ct:published ?d }""")
         ((catalog, discovered),) = self._select(f"""SELECT (COUNT(DISTINCT ?c) AS ?catalog)
                 (COUNT(DISTINCT ?d) AS ?discovered) WHERE {{
                 {{ GRAPH <{REFERENCE_GRAPH}> {{ ?c ct:key ?k }} }} UNION

@@ -146,8 +146,10 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
             OPTIONAL {{ ?o ct:evidence ?s . ?s ct:text ?text }}
             OPTIONAL {{ ?o ct:sourceArticle ?a . ?a ct:articleId ?aid OPTIONAL {{ ?a ct:published ?d }} }}
             }} ORDER BY ?d ?m""")]
-    ((n_articles, first, last),) = _rows(store, f"""SELECT (COUNT(DISTINCT ?a) AS ?n) (MIN(?d) AS ?first)
-            (MAX(?d) AS ?last) WHERE {{ ?a ct:mentions {node} OPTIONAL {{ ?a ct:published ?d }} }}""")
+    ((n_articles,),) = _rows(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a ct:mentions {node} }}")
+    # Oxigraph's MIN/MAX give nothing when one value is unbound: dates come from dated articles only.
+    ((first, last),) = _rows(store, f"""SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
+            ?a ct:mentions {node} ; ct:published ?d }}""")
     return {
         "key": key, "iri": entity_iri(key), "label": labels[0] if labels else key,
         "source": "catalog" if catalog else "discovered", "types": ordered,
@@ -203,7 +205,7 @@ def _render(card: dict[str, Any]) -> None:
                                   "[/dim]")
                 for sentence in it["evidence"]:
                     leaf.add(f"[italic]“{escape(sentence.strip())}”[/italic]")
-        out.print(tree)
+        out.print(tree, soft_wrap=False)
     if card["observations"]:
         t = Table(title="Observations", header_style="bold cyan", show_lines=True)
         for c in ("measure", "value", "unit", "period", "article", "date", "evidence"):
