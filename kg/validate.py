@@ -4,6 +4,8 @@ the core type every entity needs), so that no class or relation is listed twice.
 
 The store is validated in batches of articles, each with the descriptions of the entities it mentions,
 then the reference graph; pyshacl sees one merged graph per batch (it would check named graphs apart).
+SHACL-SPARQL constraints of shapes.ttl are run by Oxigraph over the store instead of pyshacl, which
+re-parses the query for every focus node (60 ms each, half of the validation time on 16 articles).
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
 
 from ontology.schema import ENTITY_BASE, NS, data_path, load_schema
 
@@ -113,10 +117,56 @@ def generated_shapes() -> Graph:
 
 @cache
 def shapes_graph() -> Graph:
-    """shapes.ttl plus the generated shapes (cached)."""
+    """shapes.ttl plus the generated shapes (cached): everything pyshacl checks."""
     g = generated_shapes()
     g.parse(data_path("shapes.ttl"), format="turtle")
+    for shape, constraint in sparql_constraints_of(g):
+        g.remove((shape, URIRef(_SH + "sparql"), constraint))
     return g
+
+
+def sparql_constraints_of(g: Graph) -> list[tuple[Any, Any]]:
+    """(shape, constraint node) of every `sh:sparql` constraint in a shapes graph."""
+    return list(g.subject_objects(URIRef(_SH + "sparql")))
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A SHACL-SPARQL constraint of shapes.ttl on the instances of one class."""
+
+    shape: str
+    target_class: str
+    select: str
+    message: str
+
+
+@cache
+def sparql_constraints() -> tuple[SparqlConstraint, ...]:
+    """The SHACL-SPARQL constraints of shapes.ttl (each shape must have one `sh:targetClass`)."""
+    from rdflib import Graph
+
+    sh = _SH
+    g = Graph().parse(data_path("shapes.ttl"), format="turtle")
+    return tuple(
+        SparqlConstraint(str(shape), str(g.value(shape, URIRef(sh + "targetClass"))),
+                         str(g.value(c, URIRef(sh + "select"))), str(g.value(c, URIRef(sh + "message")) or ""))
+        for shape, c in sparql_constraints_of(g))
+
+
+def check_sparql_constraints(store: KGStore, graphs: list[str] | None = None) -> list[Violation]:
+    """Run the SHACL-SPARQL constraints with Oxigraph over the union of all graphs, or of `graphs`."""
+    import pyoxigraph as ox
+
+    out = []
+    for c in sparql_constraints():
+        query = f"SELECT DISTINCT ?this WHERE {{ ?this a <{c.target_class}> {{ {c.select} }} }}"
+        kwargs: dict[str, Any] = ({"default_graph": [ox.NamedNode(g) for g in graphs]} if graphs is not None
+                                  else {"use_default_graph_as_union": True})
+        for row in store.oxigraph.query(query, **kwargs):
+            focus = row["this"]
+            out.append(Violation(focus=_short(focus.value), path="", value=_short(focus.value), message=c.message,
+                                 shape=_short(c.shape), severity="Violation"))
+    return out
 
 
 _PREFIXES = (("ct:", NS), ("id:", ENTITY_BASE), ("article:", "https://w3id.org/chinatech/article/"),
@@ -172,13 +222,15 @@ def _rdflib_graph(quads: Iterable[Any]) -> Graph:
 
 
 def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
-    """The quads of some articles plus the entity descriptions (entities and reference graphs) they need."""
+    """The quads of some articles plus the entity descriptions (entities and reference graphs) they need;
+    the catalog's facts about those entities stay out (they point at entities the batch does not hold)."""
     import pyoxigraph as ox
 
     from kg.ids import article_graph_iri
     from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
 
     described = (ox.NamedNode(ENTITIES_GRAPH), ox.NamedNode(REFERENCE_GRAPH))
+    relations = {ct(r) for r in load_schema().relations}
     entities: set[Any] = set()
     for aid in article_ids:
         for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_graph_iri(aid))):
@@ -187,7 +239,7 @@ def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
             yield q
     for e in sorted(entities, key=str):
         for g in described:
-            yield from store.oxigraph.quads_for_pattern(e, None, None, g)
+            yield from (q for q in store.oxigraph.quads_for_pattern(e, None, None, g) if q.predicate not in relations)
 
 
 def _rest_quads(store: KGStore) -> list[Any]:
@@ -253,5 +305,12 @@ def validate_store(store: KGStore, *, articles: list[str] | None = None, sample:
         rest = _rest_quads(store)
         if rest:
             run(rest)
+        sparql_checked = check_sparql_constraints(store)
+    else:
+        from kg.ids import article_graph_iri
+
+        graphs = [article_graph_iri(a) for a in chosen] + ([] if articles else [REFERENCE_GRAPH])
+        sparql_checked = check_sparql_constraints(store, graphs)
+    report.violations += (v for v in sparql_checked if v not in seen)
     report.violations.sort()
     return report
