@@ -257,25 +257,85 @@ def build_real_store(path: Path) -> KGStore:
     return st
 
 
-def test_round_trip_of_the_shared_articles(tmp_path: Path, settings: Settings) -> None:
-    with build_real_store(tmp_path / "real") as st:
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory, bolt: BoltServer) -> Iterator[tuple[KGStore, Settings]]:
+    """The store of the 15 shared articles, read-only, and a database it was pushed into once."""
+    path = tmp_path_factory.mktemp("real")
+    build_real_store(path).close()
+    bolt.create_database("real")
+    settings = Settings(bolt.uri, bolt.user, bolt.password, "real")
+    with KGStore.open(path) as st:
         pg = graph_for_push(st)
-        want = project(st)
+        with open_driver(settings) as d:
+            first = push_graph(d, settings, pg)
+        assert (first.nodes_created, first.relationships_created) == (len(pg.nodes), len(pg.edges))
+        assert first.missing_ends == 0
+        yield st, settings
+
+
+def test_round_trip_of_the_shared_articles(tmp_path: Path, real: tuple[KGStore, Settings]) -> None:
+    st, settings = real
+    pg = graph_for_push(st)
+    want = project(st)
     assert sum(1 for n in pg.nodes if n.labels == ("Article",)) == 15
     assert sum(1 for e in pg.edges if e.type not in ("MENTIONS", "OBSERVATION_OF")) > 0
+    _check_server_matches(settings, pg)
     with open_driver(settings) as d:
-        first = push_graph(d, settings, pg)
-        assert first.relationships_created == len(pg.edges) and first.missing_ends == 0
-        _check_server_matches(settings, pg)
         again = push_graph(d, settings, pg)
         assert (again.nodes_created, again.relationships_created) == (0, 0)
         _check_server_matches(settings, pg)
         pulled = read_graph(d, settings)
+    assert _canonical(pulled) == _canonical(pg)
     with make_store(tmp_path / "fresh", [], catalog=None) as fresh:
         stats = pull_into(fresh, pulled)
         got = project(fresh)
     assert stats.outcomes == {"added": 15}
     assert _canonical(got) == _canonical(want)
+
+
+def _rows(rows: list[Any]) -> list[tuple[Any, ...]]:
+    def norm(v: Any) -> Any:
+        if isinstance(v, float):
+            return round(v, 9)
+        if isinstance(v, list | tuple):
+            return tuple(norm(x) for x in v)
+        return v.isoformat() if isinstance(v, date) else v
+    return [tuple(norm(v) for v in r) for r in rows]
+
+
+def test_named_queries_give_the_same_rows_on_the_server(real: tuple[KGStore, Settings]) -> None:
+    """Every named Cypher query, run on the Bolt server in its Neo4j text, answers as the embedded engine."""
+    from kg.neo4j.connect import run_read
+    from kg.neo4j.queries import bind_named_query, named_cypher_queries
+    from kg.queries import run_query
+
+    st, settings = real
+    checked = 0
+    with open_driver(settings) as d:
+        for q in named_cypher_queries():
+            text, params = bind_named_query(d, settings, q, {})
+            cols, rows = run_read(d, settings, lambda tx, t=text, p=params: (
+                lambda res: (list(res.keys()), [list(r.values()) for r in res]))(tx.run(t, p)))
+            want_cols, want_rows = run_query(st, q.name)
+            assert cols == list(want_cols), q.name
+            assert _rows(rows) == _rows(want_rows), q.name
+            checked += bool(rows)
+    assert checked >= 5  # most questions have answers in these articles
+
+
+def test_query_command_runs_a_named_query(real: tuple[KGStore, Settings]) -> None:
+    st, settings = real
+    dated = sum(1 for n in project(st).nodes if n.labels == ("Article",) and (n.props["published"] or "") >= "2000")
+    r = _kg("neo4j", "query", "top-mentioned", "--param", "limit=3", "-f", "csv", "--uri", settings.uri,
+            "--user", settings.user, "--database", str(settings.database), env={"NEO4J_PASSWORD": settings.password})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "key,entity,type,articles" and len(lines) == 4
+    r = _kg("neo4j", "query", "MATCH (a:Article) WHERE a.published >= $d RETURN count(a) AS n", "-p", "d=2000-01-01",
+            "-f", "json", "--uri", settings.uri, "--user", settings.user, "--database", str(settings.database),
+            env={"NEO4J_PASSWORD": settings.password})
+    assert r.returncode == 0, r.stderr
+    assert f'"n": {dated}' in r.stdout and 0 < dated < 15
 
 
 # ----------------------------------------------------------------------------------- errors (Bolt) --
