@@ -2,6 +2,7 @@
 the reference graph, the writer lock, and consistency after a writer is killed mid-ingest."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -299,3 +300,74 @@ def test_killed_writer_leaves_whole_articles_and_a_reopenable_store(tmp_path: Pa
                 st, f"SELECT DISTINCT ?e WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ct:key ?k }} }}")[1]}
             assert described == mentioned
             assert st.put_article(graph("a0", ["Alibaba"], version=1)) in ("unchanged", "replaced", "added")
+
+
+# ------------------------------------------------------------------------------------ real articles --
+
+@pytest.fixture(scope="module")
+def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the 15 eval articles and the seed, ingested through the real loaders and pipeline."""
+    from kg.cli.ingest import ingest_articles
+    from loaders.sources import iter_articles
+    from tests.conftest import need_shared
+
+    sources = [need_shared("eval", "articles"), need_shared("seed", "baidu-alibaba-rally-2025.txt")]
+    path = tmp_path_factory.mktemp("real") / "kg"
+    with KGStore.open(path, write=True) as st:
+        summary = ingest_articles(st, iter_articles(sources))
+        assert (summary.read, summary.added, summary.failed) == (16, 16, 0)
+        assert summary.relations > 50 and summary.observations > 20
+    return path
+
+
+def test_real_reingest_is_a_no_op(real_store_path: Path) -> None:
+    from kg.cli.ingest import ingest_articles
+    from loaders.sources import iter_articles
+    from tests.conftest import need_shared
+
+    with KGStore.open(real_store_path, write=True) as st:
+        generation, size = st.generation, len(st)
+        summary = ingest_articles(st, iter_articles([need_shared("eval", "articles")]), force=True)
+        assert (summary.read, summary.unchanged, summary.added, summary.replaced) == (15, 15, 0, 0)
+        assert (st.generation, len(st)) == (generation, size)
+
+
+def test_real_store_has_the_catalog_and_merges_names(real_store_path: Path) -> None:
+    from kg.cli.entity import entity_card, resolve_entity
+
+    with KGStore.open(real_store_path) as st:
+        assert count(st, f"GRAPH <{REFERENCE_GRAPH}> {{ ?e ct:key ?k }}") > 100
+        assert resolve_entity(st, "Baidu") == resolve_entity(st, "baidu inc") == "baidu"
+        card = entity_card(st, "baidu")
+    assert card["source"] == "catalog" and card["types"] == ["Company", "Organization", "Entity"]
+    ernie = [r for r in card["relations"]["develops"] if r["other"]["key"] == "ernie"]
+    assert any(r["catalog"] for r in ernie)
+    read = [r for r in ernie if not r["catalog"]]
+    assert read and all(r["evidence"] and r["article"] for r in read)
+    assert any("ERNIE" in s or "Ernie" in s for r in read for s in r["evidence"])
+    assert card["surface_forms"] and card["merge_reasons"]
+
+
+def test_cli_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli.main import app
+    from tests.conftest import need_shared
+
+    good = need_shared("eval", "articles", "reuters-2b2623cab637.json")
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json")
+    store = tmp_path / "kg"
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(good), str(bad), "--store", str(store), "--format", "json"])
+    assert result.exit_code == 1
+    assert "broken.json" in result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["read"], summary["added"], summary["failed"]) == (1, 1, 1)
+    again = runner.invoke(app, ["ingest", str(good), "--store", str(store), "--format", "json"])
+    assert again.exit_code == 0
+    assert json.loads(again.stdout)["unchanged"] == 1
+    removed = runner.invoke(app, ["remove", "reuters-2b2623cab637", "--store", str(store)])
+    assert removed.exit_code == 0
+    with KGStore.open(store) as st:
+        assert st.article_ids() == []

@@ -110,3 +110,16 @@ def test_entity_without_core_type_is_reported(store: KGStore) -> None:
                  f"<http://www.w3.org/2000/01/rdf-schema#label> 'T' }} }}")
     report = validate_store(store)
     assert [v.shape for v in report.violations] == ["shape:entity-core-type"]
+
+
+def test_store_built_from_real_articles_conforms(tmp_path: Path) -> None:
+    from kg.cli.ingest import ingest_articles
+    from loaders.sources import iter_articles
+    from tests.conftest import need_shared
+
+    sources = [need_shared("eval", "articles"), need_shared("seed", "baidu-alibaba-rally-2025.txt")]
+    with KGStore.open(tmp_path / "kg", write=True) as st:
+        assert ingest_articles(st, iter_articles(sources)).added == 16
+        report = validate_store(st)
+    assert report.conforms, report.violations[:10]
+    assert report.triples > 10_000  # articles, entities and the whole catalog were seen
