@@ -51,7 +51,7 @@ __all__ = [
     "build_database", "BuildStats", "CypherDB", "open_cypher", "run_cypher", "FORMAT_VERSION",
 ]
 
-FORMAT_VERSION = 1  # bump when the table layout changes: existing databases are rebuilt
+FORMAT_VERSION = 2  # bump when the table layout changes: existing databases are rebuilt
 
 _KUZU_TYPES = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -188,6 +188,8 @@ def _ddl_props(props: Mapping[str, str], primary: bool) -> str:
         col = f"{name} {_KUZU_TYPES[kind]}"
         if primary and name == "key":
             col += " PRIMARY KEY"
+        elif kind == "list":
+            col += " DEFAULT []"  # lists load separately; an entity without aliases has an empty list
         cols.append(col)
     return ", ".join(cols)
 
