@@ -128,7 +128,7 @@ def centrality(G: nx.MultiDiGraph, top: int = 20, measure: str = "pagerank") -> 
     else:
         k = min(simple.number_of_nodes(), 500) if simple.number_of_nodes() > 2000 else None
         scores = nx.betweenness_centrality(simple, k=k, seed=0)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:top]  # float noise is a tie
     return [Ranked(k, simple.nodes[k]["label"], simple.nodes[k]["type"], float(s), simple.degree(k)) for k, s in ranked]
 
 
@@ -160,7 +160,8 @@ def communities(G: nx.MultiDiGraph, method: str = "louvain", min_size: int = 2) 
 
 def shortest_path(G: nx.MultiDiGraph, a: str, b: str) -> list[Hop]:  # noqa: N803
     """A shortest path from entity key `a` to `b`, following relations in either direction; each hop
-    names its relation (the most confident assertion between the two). KGError when there is none."""
+    names its relation (the most confident assertion read from an article, else a reference fact). KGError
+    when there is none."""
     import networkx as nx
 
     for k in (a, b):
@@ -177,9 +178,9 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str) -> list[Hop]:  # noqa: N80
         candidates: list[tuple[Any, ...]] = []
         for src, dst, forward in ((u, v, True), (v, u, False)):
             for data in (G.get_edge_data(src, dst) or {}).values():
-                candidates.append((-(data.get("confidence") or 0.0), not forward, data.get("predicate") or "",
-                                   forward, data.get("evidence")))
-        best = min(candidates, key=lambda c: c[:3])
-        hops.append(Hop(u, v, best[2], best[3], best[4]))
+                candidates.append((data.get("evidence") is None, -(data.get("confidence") or 0.0), not forward,
+                                   data.get("predicate") or "", forward, data.get("evidence")))
+        best = min(candidates, key=lambda c: c[:4])
+        hops.append(Hop(u, v, best[3], best[4], best[5]))
     return hops
 
