@@ -1,7 +1,11 @@
 """Discovery of named entities that are not in the catalog, typed by cues around capitalised names.
 
 "Zhipu's GLM-4 model" -> AIModel, "Moore Threads Technology Co." -> Company, "the CHIPS Act" -> Policy,
-"CEO Liang Wenfeng" -> Person. Each rule leaves its name in the span for provenance.
+"CEO Liang Wenfeng" -> Person, "said Jian Shi Cortesi" -> Person, "a portfolio manager at Janus Henderson"
+-> Company, "known as the Universal Service Fund" (after "subsidy program") -> Policy, and a name listed
+with known companies ("Hygon, EnFlame, Tsingmicro and Moore Threads") -> Company. Lower-case policy phrases
+named by their issuer ("U.S. export curbs", "chip restrictions") are found here too. Each rule leaves its
+name in the span for provenance.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from loaders.extract.spans import Span
 # hyphens or a few lower-case connectors ("Bank of China", "Belt and Road").
 _TOKEN = r"(?:[A-Z][\w&'’.+]*[\w+]|[A-Z]|\d+[A-Za-z][\w.+-]*)"
 _NAME = re.compile(
-    rf"{_TOKEN}(?:(?:-|\s(?:of|and|for|de|&)\s|\s)(?:{_TOKEN}|\d[\w.]*))*"
+    rf"{_TOKEN}(?:(?:-|\s(?:of|and|for|on|de|&)\s|\s)(?:{_TOKEN}|\d[\w.]*))*"
 )
 _STOP_START = {
     "The", "A", "An", "In", "On", "At", "For", "And", "But", "Or", "As", "It", "Its", "This", "That", "These",
@@ -27,15 +31,20 @@ _STOP_START = {
     "Read", "See", "Click", "Photo", "Image", "Source", "Note", "Update", "Updated", "Related", "More",
     "Chinese", "American", "U.S.", "US", "New", "Top", "Big", "Do", "Does", "Did", "Is", "Are", "Was",
     "Will", "Can", "Could", "Should", "Would", "Not", "No", "Yes", "All", "Any", "Each", "Every", "One",
+    "Reporting", "Writing", "Editing", "Published", "Write", "Rolling", "Following", "Competing",
+    "Separately", "Previously", "Even", "Keen", "Positive", "Options", "Multiples", "Cloud", "Market", "Tech",
+    "Technology", "Industry", "Expectations", "Exploding", "Excluding", "During", "Neither", "Nor",
+    "Western", "Eastern", "Global", "State-run", "State-backed",
 }
 _COMPANY_SUFFIX = {
     "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
     "Group", "Holdings", "Holding", "Technologies", "Technology", "Capital", "Management", "Partners",
-    "Securities", "Bank", "Motors", "Semiconductor", "Semiconductors", "Electronics", "Systems", "Labs", "Lab",
-    "Robotics", "Ventures", "Investments", "Microelectronics", "Networks", "Software", "Pharmaceuticals",
+    "Securities", "Bank", "Motors", "Motor", "Semiconductor", "Semiconductors", "Electronics", "Systems", "Labs",
+    "Lab", "Robotics", "Ventures", "Investments", "Microelectronics", "Networks", "Software", "Pharmaceuticals",
     "Plc", "PLC", "LLC", "AG", "SA", "GmbH", "Industries", "Instruments", "Dynamics", "Energy", "Automotive",
     "Research", "Intelligence", "Advisors", "Advisers", "Investment", "Associates", "Airlines",
     "Telecom", "Communications", "Media", "Entertainment", "Games", "Devices", "Materials", "Solutions",
+    "Service", "Services", "Consulting", "Analytics", "Insights", "Markets", "Estimates",
 }
 _GOV_WORDS = {
     "Ministry", "Department", "Commission", "Administration", "Agency", "Bureau", "Council", "Congress",
@@ -45,9 +54,21 @@ _GOV_WORDS = {
 _POLICY_LAST = {
     "Act", "Law", "Plan", "Initiative", "Rule", "Rules", "Regulation", "Regulations", "Program", "Programme",
     "Strategy", "List", "Order", "Directive", "Framework", "Policy", "Measures", "Guidelines", "Ban", "Sanctions",
+    "Controls", "License", "Licence", "Tariffs", "Restrictions", "Agreement", "Treaty", "Accord", "Pact",
+    "Bill", "Ordinance", "Provisions",
 }
 _INDEX_LAST = {"Index", "Composite", "Average"}
+_SUFFIXES = _COMPANY_SUFFIX | _GOV_WORDS | _POLICY_LAST | _INDEX_LAST
+_GENERIC_FIRST = {"Industry", "Market", "Sector", "Moving", "Simple", "Weighted", "Average", "Global", "National",
+                  "Price", "Consumer", "Producer", "Purchasing"}
 _EXCHANGE_LAST = {"Exchange"}
+_MEDIA_LAST = {"Times", "News", "Post", "Journal", "Daily", "Herald", "Standard", "Telegraph", "Tribune", "Gazette",
+               "Weekly", "Insider", "Observer"}
+# Job titles inside a capitalised run split it: "UK Prime Minister Boris Johnson" -> the person after the title.
+_TITLE = re.compile(r"\b(?:Prime Minister|Minister|President|Vice President|Secretary|Chancellor|Governor|Senator|"
+                    r"Chairman|Chairwoman|Chair|CEO|CFO|CTO|COO|Director|Ambassador|Spokesperson|Spokesman|"
+                    r"Spokeswoman|Premier|Vice Premier|Representative|Rep\.|Sen\.|Gov\.|Commissioner|Mayor|"
+                    r"King|Queen|Pope|General|Admiral|Judge|Justice|Speaker|Leader|Founder|Analyst|Professor)\s")
 # Cue word right after the name -> type ("DeepSeek-R1 model", "Kunlun P800 chip").
 _AFTER = [
     (re.compile(r"\s(?:AI\s|large\s|language\s|reasoning\s|open-source\s|foundation\s)*"
@@ -55,27 +76,66 @@ _AFTER = [
     (re.compile(r"\s(?:AI\s)?(?:chips?|processors?|GPUs?|accelerators?|chipsets?|SoCs?|semiconductors?)\b"), "Chip"),
     (re.compile(r"\s(?:apps?|platforms?|services?|smartphones?|phones?|handsets?|robotaxis?|operating system|"
                 r"browsers?|devices?|vehicles?|cars?|EVs?|laptops?|tablets?|headsets?|wearables?)\b"), "Product"),
+    (re.compile(r"\s(?:analysts?|economists?|strategists?|researchers?)\s[A-Z]"), "Company"),
+    (re.compile(r"\s(?:first\s)?reported\b|['’]s\s(?:report|reporting|analysts?|estimates?|data|survey)\b"), "Company"),
 ]
 # Cue word right before the name ("startup Manus", "CEO Lisa Su").
 _BEFORE = [
     (re.compile(r"\b(?:startup|start-up|company|firm|maker|giant|rival|developer|chipmaker|automaker|carmaker|"
                 r"supplier|brokerage|lender|bank|insurer|investor|fund|conglomerate|unit|subsidiary|"
-                r"manufacturer|foundry|operator|retailer|platform)\s$"), "Company"),
+                r"manufacturer|foundry|operator|retailer|house|publication|newspaper|tabloid|outlet|agency|"
+                r"tracker|consultancy|provider|vendor|group|designer|producer|broker)\s$|"
+                r"[a-z]-based\s$"), "Company"),
     (re.compile(r"\b(?:model|chatbot)\s$"), "AIModel"),
     (re.compile(r"\b(?:CEO|[Cc]hief [Ee]xecutive(?: [Oo]fficer)?|[Ff]ounder|[Cc]o-founder|[Cc]hairman|"
                 r"[Cc]hairwoman|[Pp]resident|[Aa]nalysts?|[Ss]ecretary|[Mm]inister|[Ss]pokes(?:person|man|woman)|"
                 r"[Dd]irector|[Mm]anager|[Ss]trategist|[Ee]conomist|[Hh]ead|Mr\.|Ms\.|Mrs\.|Dr\.|Senator|"
                 r"Rep\.|[Pp]rofessor|[Pp]artner|[Rr]esearcher|[Ee]xecutive|[Oo]fficial|[Ll]eader|[Pp]remier|"
-                r"CFO|CTO|COO)\s$"), "Person"),
+                r"CFO|CTO|COO|said|says|told|according to|(?:^|\n|\()\W*[Bb]y|Write to|[Rr]eporting by|[Ww]riting by|"
+                r"[Ee]diting by|[Rr]eporter|[Cc]orrespondent|[A-Z]{2,}/|[A-Z][a-z]+/)\s*$"), "Person"),
 ]
 _PERSON_AFTER = re.compile(
-    r"^(?:,\s(?:the\s|a\s|an\s)?(?:\w+\s){0,3}?(?:CEO|chief|founder|co-founder|chairman|chairwoman|president|"
+    r"^(?:,\s(?:the\s|a\s|an\s)?(?:[\w'’-]+\s){0,3}?(?:CEO|chief|founder|co-founder|chairman|chairwoman|president|"
     r"analyst|head|director|manager|strategist|economist|partner|professor|spokes\w+|secretary|minister|"
-    r"executive|researcher|portfolio|vice)|\s(?:said|says|told|wrote|added|noted|explained|argued|warned))\b"
+    r"executive|researcher|portfolio|vice|officer|reporter|editor|correspondent|lawmaker|senator|official|"
+    r"fellow|follower|expert|adviser|advisor)|\s(?:said|says|told|wrote|added|noted|explained|argued|warned|"
+    r"urged|believes|thinks|expects|predicted|stated|commented))\b"
 )
+_ROLE_OF_COMPANY = re.compile(r"(?:analysts?|managers?|directors?|economists?|strategists?|chairman|chairwoman|"
+                              r"partners?|heads?|executives?|officers?|presidents?|founders?|CEO|researchers?|"
+                              r"professors?|fellows?)\s+(?:at|of|with)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}$")
 _TICKER_AFTER = re.compile(r"^\s\((?:(?:NASDAQ|NYSE|HKEX|SSE|SZSE|HK|TSE|LSE)\s?:\s?\w+|\d{3,6}\.(?:HK|SS|SZ|T)|"
-                           r"[A-Z]{2,5}\.[A-Z]{1,2})\)")
+                           r"[A-Z]{2,5}\.[A-Z]{1,2})\)|^\s[A-Z]{2,5}\.(?:O|N|UL|HK|SS|SZ)\b")
+_HEADING = re.compile(r"^(?:Implementation|Addition|Revision|Amendment|Removal|Extension|Expansion|Enactment|"
+                      r"Passage|Repeal|Adoption|Introduction|Modification)s? (?:of|to) (?:the )?")
 _PERSON_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$")
+_STRONG_RULES = {"discover:index-suffix", "discover:exchange-suffix", "discover:policy-suffix",
+                 "discover:government-word", "discover:corporate-suffix"}
+# "a subsidy program, known as the Universal Service Fund": the noun before the naming verb types the name.
+_NAMED_AS = re.compile(
+    r"\b(?P<noun>system|platform|app|application|service|product|device|phone|smartphone|car|vehicle|model|chatbot|"
+    r"assistant|chip|processor|program|programme|fund|plan|initiative|policy|law|rule|list|scheme|company|startup|"
+    r"firm|subsidiary|unit|index|gauge)s?\b[^.;]{0,60}?(?:known as|called|dubbed|branded|named|brand(?:ed)? as|"
+    r"nicknamed)\s+(?:the\s+)?[\"“']?$")
+_NAMED_TYPE = {"system": "Product", "platform": "Product", "app": "Product", "application": "Product",
+               "service": "Product", "product": "Product", "device": "Product", "phone": "Product",
+               "smartphone": "Product", "car": "Product", "vehicle": "Product", "model": "AIModel",
+               "chatbot": "AIModel", "assistant": "AIModel", "chip": "Chip", "processor": "Chip",
+               "program": "Policy", "programme": "Policy", "fund": "Policy", "plan": "Policy",
+               "initiative": "Policy", "policy": "Policy", "law": "Policy", "rule": "Policy", "list": "Policy",
+               "scheme": "Policy", "company": "Company", "startup": "Company", "firm": "Company",
+               "subsidiary": "Company", "unit": "Company", "index": "StockIndex", "gauge": "StockIndex"}
+# Lower-case policies named by their issuer or field: "U.S. export curbs", "chip restrictions", "US tariffs".
+_ISSUER = (r"(?:U\.S\.|US|U\.K\.|UK|EU|E\.U\.|American|Chinese|China['’]s|Beijing['’]s|Washington['’]s|Dutch|"
+           r"Japanese|Japan['’]s|British|European|Taiwan['’]s|Korean|South Korean|Indian|India['’]s|Trump['’]s|"
+           r"Biden['’]s|the Trump administration['’]s|the Biden administration['’]s)")
+_POLICY_NP = re.compile(
+    rf"\b(?:{_ISSUER}\s(?:government\s|federal\s|new\s|sweeping\s|tighter\s|latest\s)?"
+    r"(?:(?:export|trade|chip|tech|technology|investment|semiconductor|AI|import|outbound|sales?)\s){0,2}"
+    r"(?:curbs|restrictions|controls|sanctions|caps|tariffs|bans|blacklist|export ban|ban)"
+    r"|(?:chip|tech|technology|semiconductor|AI chip|export)\s(?:restriction policies|restrictions|curbs|"
+    r"export controls|controls|bans)"
+    r"|(?:[\w-]+-)?locali[sz]ation (?:efforts|drive|push|campaign|policy|policies))\b")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -98,26 +158,40 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _person_like(words: list[str]) -> bool:
+    return 2 <= len(words) <= 3 and all(_PERSON_TOKEN.match(w) for w in words)
+
+
 def _type_of(name: str, before: str, after: str) -> tuple[str, str] | None:
     """Type of a capitalised name from its own words and the words around it, with the rule's name."""
     words = name.split()
     last = words[-1]
-    if last in _INDEX_LAST and len(words) > 1:
+    named = _NAMED_AS.search(before)
+    if named:
+        return _NAMED_TYPE[named.group("noun")], "discover:named-as"
+    if last in _INDEX_LAST and len(words) > 1 and words[0] not in _GENERIC_FIRST:
         return "StockIndex", "discover:index-suffix"
     if len(words) > 1 and last in _EXCHANGE_LAST:
         return "Exchange", "discover:exchange-suffix"
-    if len(words) > 1 and last in _POLICY_LAST:
+    head = re.split(r"\s(?:for|on|of)\s", name)[0].split()
+    if len(words) > 1 and (last in _POLICY_LAST or (len(head) > 1 and head[-1] in _POLICY_LAST)):
         return "Policy", "discover:policy-suffix"
     if any(w in _GOV_WORDS for w in words) and len(words) > 1:
         return "GovernmentBody", "discover:government-word"
     if (len(words) > 1 and last in _COMPANY_SUFFIX) or name.endswith(".com"):
         return "Company", "discover:corporate-suffix"
+    if len(words) > 1 and last in _MEDIA_LAST:
+        return "Company", "discover:media-name"
     if _TICKER_AFTER.match(after):
         return "Company", "discover:ticker"
+    person_like = _person_like(words)
+    if _ROLE_OF_COMPANY.search(before):
+        return "Company", "discover:employer"
     for rx, t in _AFTER:
         if rx.match(after):
+            if t == "Company" and person_like:
+                continue
             return t, f"discover:{t.lower()}-cue-after"
-    person_like = 2 <= len(words) <= 3 and all(_PERSON_TOKEN.match(w) for w in words)
     for rx, t in _BEFORE:
         if rx.search(before):
             if t == "Person" and not person_like:
@@ -128,25 +202,102 @@ def _type_of(name: str, before: str, after: str) -> tuple[str, str] | None:
     return None
 
 
+def _candidates(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name itself, or its parts when a job title or a coordination splits it."""
+    name = text[start:end]
+    head = _HEADING.match(name)
+    if head:
+        return [(start + head.end(), end)]
+    titles = list(_TITLE.finditer(name))
+    t = titles[-1] if titles else None
+    if t is not None and t.end() < len(name):
+        rest = name[t.end():].split()
+        if _person_like(rest) or (len(rest) == 1 and _PERSON_TOKEN.match(rest[0]) and rest[0] not in _SUFFIXES):
+            return [(start + t.end(), end)]
+    if " and " in name or " & " in name:
+        parts = re.split(r"\s(?:and|&)\s", name)
+        if len(parts) > 1 and not re.search(r"\s(?:of|for|on)\s", name):
+            out, pos = [], start
+            for p in parts:
+                i = text.index(p, pos, end)
+                out.append((i, i + len(p)))
+                pos = i + len(p)
+            return [(start, end), *out]
+    return [(start, end)]
+
+
 def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
-    """Typed spans for capitalised names not covered by `taken` (the catalog matches)."""
+    """Typed spans for capitalised names not covered by `taken` (the catalog matches).
+
+    A name typed by a strong suffix ("National Security Law for Hong Kong") may contain catalog places;
+    it is kept, and the places stay mentions of their own (see `nested_places`).
+    """
     out: list[Span] = []
-    covered = sorted((s.start, s.end) for s in taken if s.field == field)
+    covered = sorted((s.start, s.end, s.type) for s in taken if s.field == field)
+    untyped: list[tuple[int, int]] = []
     for m in _NAME.finditer(text):
-        start, end = _trim(text, m.start(), m.end())
-        if end - start < 2 or not text[start].isupper() and not text[start].isdigit():
+        cands = _candidates(text, m.start(), m.end())
+        whole = len(cands) > 1 and cands[0] == (m.start(), m.end())
+        for i, (c0, c1) in enumerate(cands):
+            start, end = _trim(text, c0, c1)
+            if end - start < 2 or not text[start].isupper() and not text[start].isdigit():
+                continue
+            inside = [(s, e, t) for s, e, t in covered if s < end and start < e]
+            if text[end:end + 1] == "." and text[start:end].rsplit(" ", 1)[-1] in ("Co", "Inc", "Corp", "Ltd", "Bros"):
+                end += 1
+            name = text[start:end]
+            typed = _type_of(name, text[max(0, start - 60):start], text[end:end + 60])
+            if inside:
+                if not (typed and typed[1] in _STRONG_RULES and all(t == "Place" for _, _, t in inside)
+                        and all(start <= s and e <= end for s, e, _ in inside) and len(name.split()) > 2):
+                    continue
+            if typed is None:
+                if not inside:
+                    untyped.append((start, end))
+                continue
+            if whole and i == 0 and typed[1] not in _STRONG_RULES:
+                continue  # "Huawei and ZTE": the parts, not the whole
+            t, rule = typed
+            out.append(Span(start, end, name, t, None, rule, 0.6, field))
+            if whole and i == 0:
+                break
+    out += _listed_companies(text, untyped, [*taken, *out], field)
+    out += _policy_phrases(text, [*taken, *out], field)
+    return out
+
+
+def _listed_companies(text: str, untyped: list[tuple[int, int]], known: list[Span], field: str) -> list[Span]:
+    """Untyped names coordinated with companies ("Hygon, EnFlame, Tsingmicro and Moore Threads") are companies."""
+    companies = sorted((s.start, s.end) for s in known if s.type == "Company" and s.field == field)
+    if not companies or not untyped:
+        return []
+    ends = {e for _, e in companies}
+    starts = {s for s, _ in companies}
+    out: list[Span] = []
+    for start, end in untyped:
+        left = re.search(r"(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+)$", text[max(0, start - 8):start])
+        right = re.match(r"(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+)", text[end:end + 8])
+        ok = (left is not None and start - len(left.group(0)) in ends) or (
+            right is not None and end + len(right.group(0)) in starts)
+        words = text[start:end].split()
+        if ok and len(words) <= 3 and not _person_like(words) and text[start].isupper():
+            out.append(Span(start, end, text[start:end], "Company", None, "discover:listed-with-companies", 0.5,
+                            field))
+    return out
+
+
+def _policy_phrases(text: str, known: list[Span], field: str) -> list[Span]:
+    """Lower-case policy phrases named by issuer or field, where no catalog or discovered name covers them."""
+    busy = [(s.start, s.end) for s in known
+            if s.field == field and s.type not in ("Place", "Technology", "GovernmentBody")]
+    out: list[Span] = []
+    for m in _POLICY_NP.finditer(text):
+        start, end = m.start(), m.end()
+        if text.startswith("the ", start):
+            start += 4
+        if any(s < end and start < e for s, e in busy):
             continue
-        if any(s < end and start < e for s, e in covered):
-            # Extend a catalog company over a trailing corporate suffix? Leave it to the catalog span.
-            continue
-        if text[end:end + 1] == "." and text[start:end].rsplit(" ", 1)[-1] in ("Co", "Inc", "Corp", "Ltd", "Bros"):
-            end += 1
-        name = text[start:end]
-        typed = _type_of(name, text[max(0, start - 40):start], text[end:end + 60])
-        if typed is None:
-            continue
-        t, rule = typed
-        out.append(Span(start, end, name, t, None, rule, 0.6, field))
+        out.append(Span(start, end, text[start:end], "Policy", None, "discover:policy-phrase", 0.5, field))
     return out
 
 

@@ -18,6 +18,7 @@ class _Form:
     type: str
     exact: str | None  # when set, the text must equal this form exactly (case-sensitive alias)
     descriptor: bool
+    ticker: bool = False
 
 
 def _is_cjk(ch: str) -> bool:
@@ -51,13 +52,13 @@ class CatalogMatcher:
         for e in catalog.entities.values():
             variants = [(f, False) for f in surface_forms(e)] + [(d, True) for d in e.descriptors]
             for form, is_desc in variants:
-                exact = form if _needs_case(form, e.case_sensitive) and not is_desc else None
+                exact = form if _needs_case(form, e.case_sensitive or form in e.tickers) and not is_desc else None
                 keys = [form]
                 if e.type in _PLURAL_TYPES and not is_desc and form[-1:].isalpha() and form[-1:].islower():
                     keys.append(form + ("es" if form.endswith(("s", "x", "ch", "sh")) else "s"))
                 for k in keys:
                     forms.setdefault(fold(k), []).append(
-                        _Form(e.key, e.type, (k if exact else None), is_desc))
+                        _Form(e.key, e.type, (k if exact else None), is_desc, form in e.tickers))
         for low, fs in forms.items():
             self.automaton.add_word(low, (len(low), tuple(fs)))
         self.automaton.make_automaton()
@@ -80,6 +81,8 @@ class CatalogMatcher:
                     continue
                 if f.descriptor:
                     out.append(Span(start, end, surface, f.type, f.key, "descriptor", 0.7, field))
+                elif f.ticker:
+                    out.append(Span(start, end, surface, f.type, f.key, "ticker", 0.9, field))
                 else:
                     out.append(Span(start, end, surface, f.type, f.key, "catalog", 0.95, field))
                 break
