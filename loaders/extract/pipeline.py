@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from kg.graph import Article, ArticleGraph, Evidence, Observation, Relation
+from kg.graph import Article, ArticleGraph, Entity, Evidence, Observation, Relation
 from kg.ids import content_hash
+from loaders.extract.descriptors import describe
 from loaders.extract.discover import discover, person_surnames
 from loaders.extract.mentions import default_matcher
 from loaders.extract.observations import extract_observations
-from loaders.extract.relations import M, extract_relations
+from loaders.extract.relations import Found, M, extract_relations
 from loaders.extract.resolve import resolve
 from loaders.extract.sentences import split_sentences
 from loaders.extract.spans import Span, select_longest
@@ -106,13 +107,20 @@ def extract_article(article: Article) -> ArticleGraph:
     types = {e.id: str(e.type) for e in resolved.entities}
     ms = [M(s.start, s.end, key, s.type if s.key is None else types[key])
           for s, key in resolved.spans if s.field == "text"]
-    ms.sort(key=lambda m: m.start)
+    ms.sort(key=lambda m: (m.start, -m.end))
+    facts: list[Found] = []
+    if any(m.type == "Company" for m in ms):
+        place_keys = {m.key for m in ms if m.type == "Place"}
+        tech_keys = {m.key for m in ms if m.type == "Technology"}
+        facts, refs = describe(text, sentences, ms, place_keys, tech_keys)
+        if refs:
+            ms = sorted(ms + refs, key=lambda m: (m.start, -m.end))
 
     def evidence(span: tuple[int, int]) -> Evidence:
         return Evidence(sentence=text[span[0]:span[1]], start=span[0], end=span[1])
 
     best: dict[tuple[str, str, str], Relation] = {}
-    for f in extract_relations(text, sentences, ms):
+    for f in [*facts, *extract_relations(text, sentences, ms)]:
         s, o = f.subject, f.object
         if s == o or s not in types or o not in types:
             continue
@@ -135,11 +143,19 @@ def extract_article(article: Article) -> ArticleGraph:
         observations.append(Observation(subject=ob.subject, measure=ob.measure, value=ob.value, unit=ob.unit,
                                         period=ob.period, confidence=ob.confidence,
                                         evidence=evidence(ob.sentence), extractor=ob.rule))
+    entities = _prune(resolved.entities, best.values(), observations)
     return ArticleGraph(
         id=article.id, title=article.title, published=article.published, source_url=article.source_url,
         source_name=article.source_name, lang=article.lang, content_hash=content_hash(article.title, text),
-        entities=resolved.entities, relations=list(best.values()), observations=observations,
+        entities=entities, relations=list(best.values()), observations=observations,
     )
+
+
+def _prune(entities: list[Entity], relations: Iterable[Relation], observations: list[Observation]) -> list[Entity]:
+    """Technology words are entities only where the article says something about them: a word such as
+    "e-commerce" or "smartphones" used in passing, with no relation or number, is dropped."""
+    used = {r.subject for r in relations} | {r.object for r in relations} | {o.subject for o in observations}
+    return [e for e in entities if str(e.type) != "Technology" or e.id in used]
 
 
 def _init_worker() -> None:

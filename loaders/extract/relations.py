@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ontology.schema import Schema, load_schema
 
@@ -23,6 +24,7 @@ class M:
     end: int
     key: str
     type: str
+    coref: bool = False  # a description or pronoun standing for the entity named before
 
 
 @dataclass(slots=True)
@@ -88,6 +90,14 @@ CUES: list[tuple[str, str]] = [
                  r"self-(?:made|developed|designed)|in-house|homegrown|proprietary|its own|own"),
 ]
 _CUE_RE = re.compile("|".join(f"(?P<{p}>\\b(?:{rx}))" for p, rx in CUES))
+# A government acting on a policy: "BIS is amending the Export Administration Regulations" -> issuedBy.
+_ISSUE_RE = re.compile(
+    r"(?P<issues>\b(?:amend(?:s|ed|ing)?|implement(?:s|ed|ing)?|establish(?:es|ed|ing)?|issu(?:e|es|ed|ing)|"
+    r"impos(?:e|es|ed|ing)|enact(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|adopt(?:s|ed|ing)?|unveil(?:s|ed|ing)?|"
+    r"announc(?:e|es|ed|ing)|add(?:s|ed|ing)? (?:[\w-]+ ){0,3}to|revis(?:e|es|ed|ing)|expand(?:s|ed|ing)?|"
+    r"tighten(?:s|ed|ing)?|slap(?:s|ped)?|levi(?:ed|es)|pass(?:es|ed)|sign(?:s|ed)|draft(?:s|ed)?|"
+    r"roll(?:s|ed)? out|extend(?:s|ed)?|updat(?:e|es|ed|ing)|broaden(?:s|ed)?|lift(?:s|ed)?|eas(?:e|es|ed))\b)")
+_RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 # Passive voice flips roles: "ERNIE, developed by Baidu".
 _PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejected|rejects|refused|"
@@ -96,13 +106,19 @@ _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:
 _PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
                             r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
                             r"(?:giant|company|firm|group|startup|maker))\b")
-_DEMONYMS = {
+DEMONYMS = {
     "Chinese": "china", "American": "united-states", "U.S.": "united-states", "US": "united-states",
     "Japanese": "japan", "Korean": "south-korea", "South Korean": "south-korea", "Taiwanese": "taiwan",
     "Dutch": "netherlands", "German": "germany", "British": "united-kingdom", "French": "france",
-    "Indian": "india", "Hong Kong": "hong-kong", "European": "european-union",
+    "Indian": "india", "Hong Kong": "hong-kong", "European": "european-union", "China's": "china",
+    "China’s": "china", "U.S.'s": "united-states", "America's": "united-states", "Singaporean": "singapore",
+    "Israeli": "israel", "Russian": "russia", "Canadian": "canada", "Swiss": "switzerland", "Italian": "italy",
+    "Australian": "australia", "Vietnamese": "vietnam", "Malaysian": "malaysia", "Indonesian": "indonesia",
+    "Saudi": "saudi-arabia", "Emirati": "uae", "Iranian": "iran", "Brazilian": "brazil", "UK": "uk", "U.K.": "uk",
+    "Japan's": "japan", "Taiwan's": "taiwan", "Korea's": "south-korea", "Swedish": "sweden",
+    "Finnish": "finland", "Spanish": "spain", "Mexican": "mexico", "Thai": "thailand", "Turkish": "turkey",
 }
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _DEMONYMS) + r")\s+(?:[\w-]+\s+){0,3}$")
+_DEMONYMS = DEMONYMS
 _ROLE = r"(?:CEO|chief executive(?: officer)?|founder|co-founder|chairman|chairwoman|president|head|boss|CFO|CTO)"
 _MARKET_MOVE = re.compile(r"\b(?:led|lead|leading|driven|drove|drag\w*|boost\w*|weigh\w*|rall\w*|gain\w*|rose|"
                           r"climb\w*|jump\w*|surg\w*|fell|fall\w*|slid|slump\w*|drop\w*|soar\w*|tumbl\w*|"
@@ -136,6 +152,10 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
             prev_end = m.end
         elif out:
             break
+    if len(out) > 2 or (len(out) == 2 and "," in text[out[0].end:out[1].start]):
+        # "Shenzhen, Guangdong province, China" is an address; a list ends with "and"/"or"
+        if not any(re.search(r"\b(?:and|or)\b|&", text[a.end:b.start]) for a, b in zip(out, out[1:], strict=False)):
+            out = out[:1]
     return out
 
 
@@ -154,14 +174,25 @@ def _types(schema: Schema, names: frozenset[str]) -> set[str]:
     return {t for n in names for t in schema.subclasses(n)}
 
 
-def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M],
-                      salient: dict[str, str] | None = None) -> Iterator[Found]:
-    """Relation candidates of every sentence; `salient` maps types to the entity last named before."""
+@cache
+def _domains() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     schema = load_schema()
     dom = {p: _types(schema, r.domain) for p, r in schema.relations.items() if r.core}
     rng = {p: _types(schema, r.range) for p, r in schema.relations.items() if r.core}
+    return dom, rng
+
+
+@cache
+def _supertypes(type_name: str) -> tuple[str, ...]:
+    return load_schema().labels(type_name)[1:]
+
+
+def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M]) -> Iterator[Found]:
+    """Relation candidates of every sentence, then of the names themselves (places inside policy names)."""
+    dom, rng = _domains()
     mi = 0
     last_seen: dict[str, M] = {}
+    recent_index: tuple[M, int] | None = None
     place_keys = {m.key for m in mentions if m.type == "Place"}
     for s0, s1 in sentences:
         ms: list[M] = []
@@ -172,48 +203,91 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
         sent = (s0, s1)
         if ms:
             yield from _constructions(text, ms, sent, place_keys)
-            yield from _cue_relations(text, ms, sent, dom, rng, last_seen)
-            yield from _frames(text, ms, sent)
+            if len(ms) > 1 or _PRONOUN_START.match(text, s0):
+                yield from _cue_relations(text, ms, sent, dom, rng, last_seen)
+                types = {m.type for m in ms}
+                if "Policy" in types and types & {"GovernmentBody", "Place"}:
+                    yield from _cue_relations(text, ms, sent, dom, rng, last_seen, _ISSUE_RE)
+            yield from _frames(text, ms, sent, recent_index)
+            idx = next((m for m in ms if m.type == "StockIndex"), None)
+            if recent_index is None and idx is not None and _MARKET_MOVE.search(text, s0, s1):
+                recent_index = (idx, 4)
+        if recent_index is not None:
+            recent_index = (recent_index[0], recent_index[1] - 1) if recent_index[1] > 1 else None
         for m in ms:
             last_seen[m.type] = m
-            for sup in schema.labels(m.type)[1:]:
+            for sup in _supertypes(m.type):
                 last_seen[sup] = m
+    yield from _inner_places(text, mentions, sentences)
+
+
+def _subjects_before(ms: list[M], text: str, subj: M) -> list[M]:
+    """The subject and the names coordinated before it ("Baidu and Alibaba are leading ...")."""
+    out = [subj]
+    if subj not in ms:
+        return out
+    i = ms.index(subj)
+    while i > 0:
+        prev = ms[i - 1]
+        if prev.type != subj.type or not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*", text[prev.end:out[-1].start]):
+            break
+        out.append(prev)
+        i -= 1
+    return out
 
 
 def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str, set[str]],
-                   rng: dict[str, set[str]], last_seen: dict[str, M]) -> Iterator[Found]:
+                   rng: dict[str, set[str]], last_seen: dict[str, M], cues: re.Pattern[str] | None = None
+                   ) -> Iterator[Found]:
     s0, s1 = sent
-    for cue in _CUE_RE.finditer(text, s0, s1):
+    for cue in (cues or _CUE_RE).finditer(text, s0, s1):
         pred = cue.lastgroup
         assert pred is not None
         if pred == "involves":
             continue  # handled by the tension frame
+        rule = f"cue:{pred}"
+        if pred == "issues":
+            pred, rule = "issuedBy", "cue:issues"
         floor, ceil = _clause_bounds(text, s0, s1, cue.start())
-        passive = bool(_PASSIVE.match(text[cue.end():cue.end() + 12])) and pred not in ("issuedBy",)
+        passive = bool(_PASSIVE.match(text[cue.end():cue.end() + 12])) and rule not in ("cue:issuedBy",)
         subj_ok, obj_ok = dom[pred], rng[pred]
+        if rule == "cue:issues":
+            subj_ok, obj_ok = obj_ok, subj_ok
+        subjects: list[M]
         if passive:
             by = text.index("by", cue.end()) + 2
-            subj = next((m for m in ms if m.start >= by and m.start < ceil and m.type in subj_ok), None)
+            subjects = _objects_after(ms, text, by, subj_ok, ceil, 80)
             objs = [o for o in [_nearest_before(ms, cue.start(), obj_ok, floor)] if o]
             conf = 0.7
         else:
             subj = _nearest_before(ms, cue.start(), subj_ok, floor)
             objs = _objects_after(ms, text, cue.end(), obj_ok, ceil)
             conf = 0.75
+            if subj is None and floor > s0 and _RELATIVE.search(text, max(s0, floor - 10), floor):
+                subj = _nearest_before(ms, floor, subj_ok, s0)
+                rule += "/relative"
             if subj is None and _PRONOUN_START.match(text[s0:cue.start()]):
                 subj = next((last_seen[t] for t in ("Company", "Organization", "AIModel", "Product", "Policy")
                              if t in last_seen and last_seen[t].type in subj_ok), None)
                 conf = 0.55
+                rule += "/pronoun"
             elif subj is not None and cue.start() - subj.end > 60:
                 conf -= 0.15
-        if subj is None or not objs:
+            subjects = _subjects_before(ms, text, subj) if subj is not None else []
+        if not subjects or not objs:
             continue
-        lo = min(subj.end, cue.start())
+        lo = min(subjects[0].end, cue.start())
         if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
             continue
-        for o in objs:
-            if o.key != subj.key:
-                yield Found(subj.key, pred, o.key, round(conf, 2), f"cue:{pred}", sent)
+        for subj in subjects:
+            for o in objs:
+                if o.key == subj.key:
+                    continue
+                r = rule + ("/coref" if subj.coref or o.coref else "")
+                if rule == "cue:issues":
+                    yield Found(o.key, pred, subj.key, round(conf, 2), r, sent)
+                else:
+                    yield Found(subj.key, pred, o.key, round(conf, 2), r, sent)
 
 
 _POSSESSIVE = {
@@ -275,18 +349,28 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
                           and o.type in ("Company", "GovernmentBody")), None)
             if owner is not None:
                 yield Found(owner.key, "develops", m.key, 0.7, "construction:its", sent)
-    # "Chinese AI startup DeepSeek" -> headquarteredIn China, when the article names the place
-    for m in ms:
-        if m.type != "Company":
+    # "Baidu (NASDAQ: BIDU)" -> listedOn; "said in a statement to the Shenzhen stock exchange" -> listedOn
+    for i, m in enumerate(ms):
+        if m.type != "Exchange":
             continue
-        d = _DEMONYM_RE.search(text, max(sent[0], m.start - 40), m.start)
-        if d:
-            place = _DEMONYMS[d.group(1)]
-            if place in place_keys:
-                yield Found(m.key, "headquarteredIn", place, 0.65, "construction:demonym", sent)
+        prev = ms[i - 1] if i else None
+        if prev is not None and prev.type == "Company" and re.fullmatch(r"\s*\(\s*\[?", text[prev.end:m.start]) \
+                and re.match(r"\s*:", text[m.end:m.end + 3]):
+            yield Found(prev.key, "listedOn", m.key, 0.85, "construction:ticker", sent)
+        elif re.search(r"\b(?:statement|filing|disclosure|announcement|prospectus)s?\s+(?:to|with)\s+(?:the\s+)?$",
+                       text[max(sent[0], m.start - 40):m.start]):
+            owner = next((o for o in reversed(ms[:i]) if o.type == "Company"), None)
+            if owner is not None:
+                yield Found(owner.key, "listedOn", m.key, 0.7, "construction:filing", sent)
 
 
-def _frames(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
+_SHARE_MOVE = re.compile(r"^(?:['’]s\s+(?:shares|stock)\s+)?(?:\s+(?:shares|stock))?\s+(?:\w+\s+){0,2}?"
+                         r"(?:rose|fell|gained|lost|jumped|surged|surging|rising|falling|climbed|slid|dropped|"
+                         r"added|declined|tumbled|soared|rallied|slumped|advanced|plunged|sank|edged)\b")
+
+
+def _frames(text: str, ms: list[M], sent: tuple[int, int], recent_index: tuple[M, int] | None = None
+            ) -> Iterator[Found]:
     s0, s1 = sent
     indices = [m for m in ms if m.type == "StockIndex"]
     if indices and _MARKET_MOVE.search(text, s0, s1):
@@ -294,6 +378,19 @@ def _frames(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
             for m in ms:
                 if m.type == "Company":
                     yield Found(m.key, "constituentOf", idx.key, 0.55, "frame:index-move", sent)
+    elif recent_index is not None:
+        # "The Hang Seng Index surged 1.8% ... Xiaomi and Tencent rose 3% and 2%": the movers of the index
+        movers = [m for m in ms if m.type == "Company" and not m.coref]
+        for i, m in enumerate(movers):
+            group = [m]
+            j = i
+            while j + 1 < len(movers) and re.fullmatch(r"\s*(?:,|,?\s+and)\s+(?:[\w-]+\s+){0,3}?",
+                                                     text[movers[j].end:movers[j + 1].start]):
+                group.append(movers[j + 1])
+                j += 1
+            if _SHARE_MOVE.match(text[group[-1].end:group[-1].end + 50]):
+                for g in group:
+                    yield Found(g.key, "constituentOf", recent_index[0].key, 0.5, "frame:index-movers", sent)
     for f in (m for m in ms if m.type == "GeopoliticalFactor"):
         for m in ms:
             if m.type not in ("Place", "GovernmentBody"):
@@ -304,3 +401,34 @@ def _frames(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
                 yield Found(f.key, "involves", m.key, 0.6, "frame:tension-parties", sent)
             elif m.end <= f.start and len(gap) <= 25 and re.fullmatch(r"[\s\w'’-]*", gap):
                 yield Found(f.key, "involves", m.key, 0.6, "frame:tension-parties", sent)
+
+
+def _inner_places(text: str, mentions: list[M], sentences: list[tuple[int, int]]) -> Iterator[Found]:
+    """A place inside a name: "US tariffs" issued by the US, "US-China tensions" involving both,
+    "US Federal Communications Commission" based in the US, "security law for Hong Kong" affecting it."""
+    holders = [m for m in mentions if m.type in ("Policy", "GeopoliticalFactor", "GovernmentBody") and not m.coref]
+    if not holders:
+        return
+    places = [m for m in mentions if m.type == "Place"]
+    import bisect
+
+    starts = [s for s, _ in sentences]
+    for h in holders:
+        for p in places:
+            if not (h.start <= p.start and p.end <= h.end) or (h.start, h.end) == (p.start, p.end):
+                continue
+            i = max(0, bisect.bisect_right(starts, h.start) - 1)
+            sent = sentences[i] if sentences else (h.start, h.end)
+            lead = p.start == h.start
+            if h.type == "GeopoliticalFactor":
+                yield Found(h.key, "involves", p.key, 0.75, "name:inner-place", sent)
+            elif lead and h.type == "Policy":
+                yield Found(h.key, "issuedBy", p.key, 0.8, "name:inner-place", sent)
+            elif lead and h.type == "GovernmentBody":
+                yield Found(h.key, "headquarteredIn", p.key, 0.75, "name:inner-place", sent)
+            elif h.type == "Policy":
+                prep = re.search(r"\b(for|in|on|against|to)\s+(?:the\s+)?$", text[h.start:p.start])
+                if prep and prep.group(1) in ("on", "against"):
+                    yield Found(h.key, "targets", p.key, 0.7, "name:inner-place", sent)
+                elif prep:
+                    yield Found(h.key, "affects", p.key, 0.6, "name:inner-place", sent)
