@@ -59,6 +59,7 @@ class Description:
     places: list[str]
     techs: list[str]
     backers: list[str]
+    definite: bool = False  # "the ..." / "this ...": may stand for a company named before
 
 
 def _demonym_places(words: str, place_keys: set[str]) -> list[str]:
@@ -75,11 +76,13 @@ def find_descriptions(text: str, mentions: list[M], place_keys: set[str]) -> lis
     out: list[Description] = []
     starts = {m.start: m for m in mentions}
     for d in _DESC.finditer(text):
-        mods = d.group("mods")
-        words = mods.split()
-        while words and words[0].lower() in _STOP_MODS:
-            words = words[1:]
-        if not words and not d.group("det"):
+        words = d.group("mods").split()
+        stops = [i for i, w in enumerate(words) if w.lower() in _STOP_MODS]
+        det = d.group("det")
+        if stops:
+            det = words[stops[-1]]
+            words = words[stops[-1] + 1:]
+        if not words and not det:
             continue
         start = d.end("head") - len(d.group("head")) - len(" ".join(words)) - (1 if words else 0)
         start = max(start, d.start())
@@ -93,7 +96,8 @@ def find_descriptions(text: str, mentions: list[M], place_keys: set[str]) -> lis
         places += [p for p in _demonym_places(" ".join(words), place_keys) if p not in places]
         techs = [m.key for m in inner if m.type == "Technology"]
         backers = [m.key for m in inner if m.type == "Company" and _BACKED.match(text[m.end:m.end + 12])]
-        out.append(Description(start, end, d.group("head").lower(), named, places, techs, backers))
+        definite = bool(det) and det.strip().lower() in ("the", "this")
+        out.append(Description(start, end, d.group("head").lower(), named, places, techs, backers, definite))
     return out
 
 
@@ -116,7 +120,7 @@ def describe(text: str, sentences: list[tuple[int, int]], mentions: list[M], pla
         if d.named:
             targets = _listed_after(text, companies, d.end)
             targets += _coordinated_before(text, companies, d.start)
-        elif _SINGULAR_HEAD.search(d.head) and re.match(r"(?:[Tt]he|[Tt]his)\s", text[d.start:d.start + 5]) or (
+        elif _SINGULAR_HEAD.search(d.head) and d.definite or (
                 d.places and not d.named and _SINGULAR_HEAD.search(d.head) and re.search(
                     r"(?:['’]s)\s", text[d.start:d.end])):
             ante = _antecedent(companies, d.start, sent_of)

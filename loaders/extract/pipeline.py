@@ -134,9 +134,9 @@ def extract_article(article: Article) -> ArticleGraph:
             best[k] = Relation(subject=s, predicate=f.predicate, object=o, confidence=f.confidence,
                                evidence=evidence(f.sentence), extractor=f.rule)
     observations: list[Observation] = []
-    seen: set[tuple[str, float, str, int]] = set()
+    seen: set[tuple[str, float, str]] = set()
     for ob in extract_observations(text, sentences, ms):
-        k = (ob.subject, ob.value, ob.unit, ob.sentence[0])
+        k = (ob.subject, ob.value, ob.unit)
         if k in seen:
             continue
         seen.add(k)
