@@ -15,7 +15,7 @@ Engines (see bench/sparql_engines.py for the measurements behind the default):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -232,10 +232,13 @@ ENGINES: dict[str, type[OxigraphEngine] | type[OxrdflibEngine] | type[RdflibEngi
 
 
 def run_query(store: Any, query: str, bindings: Mapping[str, Any] | None = None, *,
-              write: bool = False) -> QueryResult:
-    """Run a SPARQL query on the store; with `write`, a SPARQL Update is run too (in one transaction)."""
+              write: bool = False, engine: str = "oxigraph") -> QueryResult:
+    """Run a SPARQL query on the store with one of `ENGINES`; with `write`, a SPARQL Update is run too (by
+    Oxigraph, in one transaction)."""
+    if engine not in ENGINES:
+        raise QueryError(f"unknown SPARQL engine {engine!r} (one of {', '.join(ENGINES)})")
     try:
-        return OxigraphEngine(store).query(query, bindings)
+        return ENGINES[engine](store).query(query, bindings)
     except QueryError as e:
         if not (write and is_update(query)):
             raise
@@ -262,8 +265,3 @@ def run_select(store: Any, query: str, bindings: Mapping[str, Any] | None = None
     if result.kind == "construct":
         raise QueryError("run_select expects a SELECT or ASK query")
     return result.columns, result.rows
-
-
-def iter_engines(store: Any, names: Iterable[str] = ENGINES) -> list[Engine]:
-    """One engine of each name over the store (the rdflib one copies the data into memory)."""
-    return [ENGINES[n](store) for n in names]

@@ -297,13 +297,16 @@ def sparql(
     store: StoreOption = DEFAULT_STORE,
     fmt: FormatOption = OutputFormat.table,
     write: Annotated[bool, typer.Option("--write", help="Allow SPARQL Update (changes the store).")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="oxigraph (default), oxrdflib (the same through "
+                                        "rdflib's API) or rdflib (its own evaluator, in memory: slow).")]
+    = "oxigraph",
 ) -> None:
     """SPARQL 1.1 over the union of all graphs; read-only unless --write."""
     from kg.sparql import run_query
 
     text = read_query_arg(query)
     with open_store(store, write=write) as st:
-        result = run_query(st, text, write=write)
+        result = run_query(st, text, write=write, engine=engine)
         if result.kind == "update":
             err.print(f"update applied; store generation {st.generation}")
             return
