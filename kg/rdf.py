@@ -11,7 +11,7 @@ Three kinds of named graph come out of here: one per article (replaced as a whol
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -51,9 +51,10 @@ def ct(name: str) -> NamedNode:
     return NamedNode(NS + name)
 
 
-@cache
+@lru_cache(maxsize=1 << 15)
 def iri(value: str) -> NamedNode:
-    """A named node (cached: the same entity and graph IRIs recur in every article)."""
+    """A named node (cached, bounded: entity and graph IRIs recur in every article, sentence and assertion
+    IRIs never do, and a corpus has millions of them)."""
     return NamedNode(value)
 
 
