@@ -62,7 +62,7 @@
   viewport.appendChild(nodeLayer);
   svg.appendChild(viewport);
 
-  const labelled = new Set(nodes.slice().sort((a, b) => b.deg - a.deg).slice(0, 30).map((n) => n.i));
+  const labelled = new Set(nodes.slice().sort((a, b) => b.deg - a.deg).slice(0, 60).map((n) => n.i));
   for (const e of edges) {
     const cls = ["edge", e.type.toLowerCase()];
     if (e.props.reference) cls.push("reference");
@@ -76,7 +76,6 @@
   }
   for (const n of nodes) {
     const g = svgEl("g", { class: "node", "data-key": n.id, "data-type": n.type });
-    if (labelled.has(n.i) || seeds.has(n.id)) g.classList.add("show-label");
     if (seeds.has(n.id)) g.classList.add("seed");
     const r = radius(n);
     g.appendChild(svgEl("circle", { r: String(r), fill: colour(n.type) }));
@@ -118,6 +117,47 @@
       e.el.setAttribute("x2", (bx - dx * rb / d).toFixed(1));
       e.el.setAttribute("y2", (by - dy * rb / d).toFixed(1));
     }
+    placeLabels();
+  }
+  // Labels: the most important first (selected, its neighbours or the search matches, seeds, then by
+  // degree), each shown only where it overlaps no label already placed.
+  const measure = document.createElement("canvas").getContext("2d");
+  measure.font = "11px system-ui, sans-serif";
+  const widths = new Map();
+  function labelWidth(n) {
+    if (!widths.has(n.i)) widths.set(n.i, measure.measureText(n.el.childNodes[1].textContent).width + 4);
+    return widths.get(n.i);
+  }
+  function priority(n) {
+    if (!visible(n)) return -1;
+    if (n === selected) return 1e6;
+    if (selected) return n.el.classList.contains("neighbour") ? 1e4 + n.deg : -1;
+    if (matches.size) return matches.has(n.i) ? 1e4 + n.deg : -1;
+    if (seeds.has(n.id)) return 1e5;
+    return allLabels || labelled.has(n.i) ? n.deg : -1;
+  }
+  function placeLabels() {
+    const f = scale();
+    const wanted = nodes.map((n) => [priority(n), n]).filter((x) => x[0] >= 0).sort((a, b) => b[0] - a[0]);
+    const cell = 40, grid = new Map(), on = new Set();
+    const boxes = (x0, y0, x1, y1, fn) => {
+      for (let gx = Math.floor(x0 / cell); gx <= Math.floor(x1 / cell); gx++) {
+        for (let gy = Math.floor(y0 / cell); gy <= Math.floor(y1 / cell); gy++) fn(`${gx},${gy}`);
+      }
+    };
+    for (const [, n] of wanted) {
+      const x0 = sx(n) + radius(n) * f + 2, y0 = sy(n) - 8, x1 = x0 + labelWidth(n), y1 = y0 + 15;
+      let free = true;
+      boxes(x0, y0, x1, y1, (key) => {
+        for (const b of grid.get(key) || []) {
+          if (x0 < b[2] && b[0] < x1 && y0 < b[3] && b[1] < y1) free = false;
+        }
+      });
+      if (!free) continue;
+      boxes(x0, y0, x1, y1, (key) => { if (!grid.has(key)) grid.set(key, []); grid.get(key).push([x0, y0, x1, y1]); });
+      on.add(n.i);
+    }
+    for (const n of nodes) n.el.classList.toggle("label-on", on.has(n.i));
   }
   function visible(n) { return !hiddenTypes.has(n.type); }
   function fit() {
@@ -320,7 +360,8 @@
   function indexOf(g) { return Number(g.getAttribute("data-index")); }
   nodes.forEach((n) => n.el.setAttribute("data-index", String(n.i)));
   document.getElementById("fit").addEventListener("click", fit);
-  document.getElementById("labels").addEventListener("click", () => svg.classList.toggle("all-labels"));
+  let allLabels = false;
+  document.getElementById("labels").addEventListener("click", () => { allLabels = !allLabels; placeLabels(); });
 
   // ----------------------------------------------------------------------------------------- select --
   function select(n) {
@@ -328,13 +369,14 @@
     for (const e of edges) e.el.classList.remove("near");
     selected = n;
     svg.classList.toggle("focus", !!n);
-    if (!n) { showHint(); return; }
+    if (!n) { showHint(); placeLabels(); return; }
     n.el.classList.add("selected");
     nodeLayer.appendChild(n.el);  // on top, so that it can be clicked again
     for (const e of n.edges) {
       e.el.classList.add("near");
       nodes[e.s === n.i ? e.t : e.s].el.classList.add("neighbour");
     }
+    placeLabels();
     showDetails(n);
   }
   function other(e, n) { return nodes[e.s === n.i ? e.t : e.s]; }
@@ -421,7 +463,7 @@
     for (const n of nodes) n.el.classList.remove("match");
     results.replaceChildren();
     matches = new Set();
-    if (!q) { svg.classList.remove("searching"); count.textContent = ""; return []; }
+    if (!q) { svg.classList.remove("searching"); count.textContent = ""; placeLabels(); return []; }
     const scored = [];
     for (const n of nodes) {
       if (!visible(n)) continue;
@@ -437,6 +479,7 @@
     for (const n of found) { matches.add(n.i); n.el.classList.add("match"); }
     for (const n of found.slice().reverse()) nodeLayer.appendChild(n.el);  // matches on top, best last
     svg.classList.add("searching");
+    placeLabels();
     count.textContent = found.length === 1 ? "1 match" : `${found.length} matches`;
     for (const n of found.slice(0, 12)) {
       const b = el("button", { type: "button", "data-key": n.id });
