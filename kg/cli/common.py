@@ -42,7 +42,9 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: OutputFormat, title: str | None = None) -> None:
+def render_rows(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: OutputFormat, title: str | None = None
+) -> None:
     """Print query results as a rich table, JSON (list of objects), CSV or TSV on stdout."""
     rows = list(rows)
     if fmt is OutputFormat.json:
