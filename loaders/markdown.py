@@ -29,19 +29,30 @@ _MAX_PASSES = 3  # links inside link anchors, `****doubled****` strong markers
 # Thematic breaks and setext heading underlines: a line of three or more `-`, `=`, `*` or `_`.
 _RULE = re.compile(r"\n[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:=[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})(?=\n|$)")
 # ATX heading: up to three spaces, 1-6 hashes, a space or the line end; optional closing hashes.
-_HEADING = re.compile(r"\n[ \t]{0,3}#{1,6}(?=[ \t\n]|$)[ \t]*([^\n]*?)(?:[ \t]+#+)?[ \t]*(?=\n|$)")
+# The words end on a non-blank character, so a run of trailing blanks is tried once, not from every
+# position inside it (which took quadratic time on a heading line padded with spaces).
+_HEADING = re.compile(r"\n[ \t]{0,3}#{1,6}(?=[ \t\n]|$)[ \t]*((?:[^\n]*?[^ \t\n])?)(?:[ \t]+#+)?[ \t]*(?=\n|$)")
 _QUOTE = re.compile(r"\n[ \t]{0,3}(?:>[ \t]?)+")
 # Emphasis: `**strong**`, `__strong__`, `*em*`, `_em_` (and so `***both***`). The text must not
 # start or end with a space; `*` may sit inside a word as in Markdown, `_` may not (`snake_case`).
 # Each pattern starts with its marker, and the look-behind comes after it, for speed.
-_STRONG_STAR = re.compile(r"\*\*(?<!\\\*\*)(?=\S)(.+?)(?<=[^\s\\])\*\*")
-_STRONG_UNDERSCORE = re.compile(r"__(?<![\\\w]__)(?=[^\s_])(.+?)(?<=[^\s\\_])__(?!\w)")
-_EM_STAR = re.compile(r"\*(?<![\\*]\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?!\*)")
-_EM_UNDERSCORE = re.compile(r"_(?<![\\\w]_)(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
+# Whether a closing marker fits depends only on the characters around it, so when an opening marker
+# finds none on its line, no later one on that line can: `|[^\n]*` then takes the rest of the line
+# unchanged (group 1 unset) instead of trying again from every marker, which took quadratic time.
+_STRONG_STAR = re.compile(r"\*\*(?<!\\\*\*)(?=\S)(?:(.+?)(?<=[^\s\\])\*\*|[^\n]*)")
+_STRONG_UNDERSCORE = re.compile(r"__(?<![\\\w]__)(?=[^\s_])(?:(.+?)(?<=[^\s\\_])__(?!\w)|[^\n]*)")
+_EM_STAR = re.compile(r"\*(?<![\\*]\*)(?=[^\s*])(?:(.+?)(?<=[^\s*\\])\*(?!\*)|[^\n]*)")
+_EM_UNDERSCORE = re.compile(r"_(?<![\\\w]_)(?=[^\s_])(?:(.+?)(?<=[^\s_\\])_(?!\w)|[^\n]*)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 
 _first_group = operator.itemgetter(1)  # a C-level replacement: faster than the template r"\1"
+
+
+def _emphasis_words(m: re.Match[str]) -> str:
+    """The words inside emphasis markers, or the line unchanged when its marker has no closing one."""
+    words = m[1]
+    return m[0] if words is None else words
 
 
 def _heading_words(m: re.Match[str]) -> str:
@@ -67,13 +78,13 @@ def strip_markdown(text: str) -> str:
     text = _QUOTE.sub("\n", text)
     if "*" in text:
         for _ in range(_MAX_PASSES):
-            text, n = _STRONG_STAR.subn(_first_group, text)
+            text, n = _STRONG_STAR.subn(_emphasis_words, text)
             if not n or "**" not in text:
                 break
-        text = _EM_STAR.sub(_first_group, text)
+        text = _EM_STAR.sub(_emphasis_words, text)
     if "_" in text:
-        text = _STRONG_UNDERSCORE.sub(_first_group, text)
-        text = _EM_UNDERSCORE.sub(_first_group, text)
+        text = _STRONG_UNDERSCORE.sub(_emphasis_words, text)
+        text = _EM_UNDERSCORE.sub(_emphasis_words, text)
     if "#" in text:
         text = _HEADING.sub(_heading_words, text)
     if "\\" in text:
