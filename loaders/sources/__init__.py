@@ -79,39 +79,56 @@ def _read_file(path: Path, reader: Reader) -> Iterator[Article | LoadFailure]:
         yield LoadFailure(str(path), None, f"cannot read: {e.strerror or e}")
 
 
-def _walk(directory: Path, seen: set[str]) -> Iterator[Path | LoadFailure]:
-    """Files of known formats under a directory, sorted, recursively; hidden names skipped.
-
-    `seen` holds the resolved directories already walked, so symlink loops end.
-    """
-    real = os.path.realpath(directory)
-    if real in seen:
-        return
-    seen.add(real)
+def _listing(directory: Path, seen: set[tuple[int, int]]) -> list[os.DirEntry[str]] | LoadFailure | None:
+    """A directory's entries sorted by name; None when it was walked already (by device and inode,
+    so symlink loops end), a failure when it cannot be listed."""
     try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        st = os.stat(directory)
+        if (st.st_dev, st.st_ino) in seen:
+            return None
+        seen.add((st.st_dev, st.st_ino))
+        with os.scandir(directory) as it:
+            return sorted(it, key=lambda entry: entry.name)
     except OSError as e:
-        yield LoadFailure(str(directory), None, f"cannot list directory: {e.strerror or e}")
-        return
-    for entry in entries:
+        return LoadFailure(str(directory), None, f"cannot list directory: {e.strerror or e}")
+
+
+def _walk(directory: Path) -> Iterator[Path | LoadFailure]:
+    """Files of known formats under a directory, sorted, depth first; hidden names skipped.
+
+    The walk keeps its own stack rather than recursing, so a tree of any depth is walked."""
+    seen: set[tuple[int, int]] = set()
+    top = _listing(directory, seen)
+    if isinstance(top, LoadFailure):
+        yield top
+    stack = [iter(top)] if isinstance(top, list) else []
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        path = Path(entry.path)
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
-        if is_dir:
-            yield from _walk(path, seen)
-        elif suffix_of(entry.name) is not None:
-            yield path
+        if not is_dir:
+            if suffix_of(entry.name) is not None:
+                yield Path(entry.path)
+            continue
+        listing = _listing(Path(entry.path), seen)
+        if isinstance(listing, LoadFailure):
+            yield listing
+        elif listing is not None:
+            stack.append(iter(listing))
 
 
 def read_path(path: str | os.PathLike[str]) -> Iterator[Article | LoadFailure]:
     """Articles (and failures) from one file, or from every known file under a directory."""
     p = Path(path)
     if p.is_dir():
-        for item in _walk(p, set()):
+        for item in _walk(p):
             if isinstance(item, LoadFailure):
                 yield item
             else:
