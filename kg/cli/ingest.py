@@ -145,9 +145,10 @@ def _summary_table(s: IngestSummary, interrupted: bool) -> None:
     t = Table(title="Ingest" + (" (interrupted)" if interrupted else ""), header_style="bold cyan")
     t.add_column("")
     t.add_column("count", justify="right")
-    for name in ("read", "added", "replaced", "unchanged", "failed", "entities", "relations", "observations"):
-        t.add_row(f"articles {name}" if name in ("read", "added", "replaced", "unchanged", "failed") else name,
-                  str(getattr(s, name)))
+    for name in ("read", "added", "replaced", "unchanged", "failed"):
+        t.add_row(f"articles {name}", str(getattr(s, name)))
+    for name in ("entities", "relations", "observations"):
+        t.add_row(f"{name} written", str(getattr(s, name)))
     rate = s.read / s.elapsed if s.elapsed else 0.0
     t.add_row("elapsed", f"{s.elapsed:.1f} s ({rate:.1f} articles/s)")
     t.add_row("store generation", str(s.generation))
