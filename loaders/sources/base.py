@@ -3,13 +3,22 @@
 A reader never raises on bad input. It yields a `LoadFailure` naming the file (and line) and the
 problem, and goes on with what it can still read. Inside a reader, helpers signal a bad input by
 raising `SourceError`, which the reader turns into a `LoadFailure`.
+
+Memory stays bounded whatever the input: a document read whole (a text, Markdown, HTML or JSON file,
+after gunzip) and a JSON Lines record may hold at most `max_input_bytes()` bytes, 16 MiB unless the
+environment variable `KG_MAX_INPUT_BYTES` says otherwise (`64M`, `1G`, a number of bytes); a larger
+one is a "too large" failure, found without reading more than the limit.
 """
 from __future__ import annotations
 
 import codecs
+import gzip
+import os
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
@@ -19,13 +28,18 @@ from loaders.markdown import strip_markdown
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "DEFAULT_MAX_BYTES",
+    "MAX_BYTES_ENV",
     "LoadFailure",
     "SourceError",
     "article_from_record",
     "decode_text",
     "json_type",
     "make_article",
+    "max_input_bytes",
     "parse_published",
+    "read_document",
+    "too_large",
 ]
 
 ARTICLE_FIELDS = ("id", "title", "text", "published", "source_url", "source_name", "lang")
@@ -33,6 +47,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing parts: "2020-06" -> 2020-06-01, never today
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+MAX_BYTES_ENV = "KG_MAX_INPUT_BYTES"
+DEFAULT_MAX_BYTES = 16 * 2**20
+_SIZE = re.compile(r"\s*(\d+)\s*([KMG]?)i?B?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,57 @@ def json_type(value: object) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
+
+
+def max_input_bytes() -> int:
+    """The most bytes one document or JSON Lines record may hold: `KG_MAX_INPUT_BYTES`, else 16 MiB.
+
+    Raises `InputError` when the variable is set to something that is not a size (`64M`, `1G`, `500000`).
+    """
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    m = _SIZE.fullmatch(raw)
+    if not m or int(m[1]) == 0:
+        raise InputError(f"{MAX_BYTES_ENV}={raw!r} is not a size (a number of bytes, or with K, M or G: 64M)")
+    return int(m[1]) * 1024 ** " KMG".index(m[2].upper() or " ")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n % 2**20 else f"{n // 2**20} MiB"
+
+
+def too_large(limit: int, what: str = "document", size: int | None = None) -> str:
+    """The message for input over the size limit, saying how to raise it."""
+    how_big = f"{_mib(size)}, " if size is not None else ""
+    return (f"too large: {how_big}over the {_mib(limit)} limit for one {what} "
+            f"(set {MAX_BYTES_ENV} to raise it)")
+
+
+def read_document(path: Path) -> bytes:
+    """A file's bytes, gunzipped when its name ends in `.gz`.
+
+    Raises `SourceError` for more than `max_input_bytes()` bytes (never reading more than that) and for
+    corrupt gzip data; `OSError` passes through.
+    """
+    limit = max_input_bytes()
+    if not path.name.lower().endswith(".gz"):
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:
+                raise SourceError(too_large(limit, size=size))
+            data = f.read(limit + 1)
+        if len(data) > limit:  # it grew while being read
+            raise SourceError(too_large(limit))
+        return data
+    try:
+        with gzip.open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise SourceError(f"truncated or corrupt gzip data ({e})") from None
+    if len(data) > limit:
+        raise SourceError(too_large(limit, "document once decompressed"))
+    return data
 
 
 def decode_text(data: bytes) -> str:

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.graph import Article
-from loaders.sources.base import LoadFailure, SourceError, decode_text, make_article, parse_published
+from loaders.sources.base import (
+    LoadFailure,
+    SourceError,
+    decode_text,
+    make_article,
+    parse_published,
+    read_document,
+)
 
 __all__ = ["parse_html", "read_html"]
 
@@ -56,6 +63,6 @@ def parse_html(page: str, path: str | None = None) -> Article:
 def read_html(path: Path) -> Iterator[Article | LoadFailure]:
     """Read one article from an `.html` or `.htm` file."""
     try:
-        yield parse_html(decode_text(path.read_bytes()), str(path))
+        yield parse_html(decode_text(read_document(path)), str(path))
     except SourceError as e:
         yield LoadFailure(str(path), e.line, e.message)

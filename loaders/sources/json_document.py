@@ -6,34 +6,28 @@ its index; the others still load.
 """
 from __future__ import annotations
 
-import gzip
 import json
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from kg.graph import Article
-from loaders.sources.base import LoadFailure, SourceError, article_from_record, decode_text, json_type
+from loaders.sources.base import (
+    LoadFailure,
+    SourceError,
+    article_from_record,
+    decode_text,
+    json_type,
+    read_document,
+)
 
 __all__ = ["read_json"]
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when the name ends in `.gz`."""
-    data = path.read_bytes()
-    if not path.name.lower().endswith(".gz"):
-        return data
-    try:
-        return gzip.decompress(data)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise SourceError(f"truncated or corrupt gzip data ({e})") from None
 
 
 def read_json(path: Path) -> Iterator[Article | LoadFailure]:
     """Read the articles of one JSON document."""
     where = str(path)
     try:
-        doc = json.loads(decode_text(_read_bytes(path)))
+        doc = json.loads(decode_text(read_document(path)))
     except SourceError as e:
         yield LoadFailure(where, e.line, e.message)
         return

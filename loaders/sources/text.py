@@ -26,6 +26,7 @@ from loaders.sources.base import (
     SourceError,
     article_from_record,
     decode_text,
+    read_document,
 )
 
 __all__ = ["parse_text", "read_text"]
@@ -90,6 +91,6 @@ def parse_text(doc: str, path: str | None = None) -> Article:
 def read_text(path: Path) -> Iterator[Article | LoadFailure]:
     """Read one article from a `.txt` or `.md` file."""
     try:
-        yield parse_text(decode_text(path.read_bytes()), str(path))
+        yield parse_text(decode_text(read_document(path)), str(path))
     except SourceError as e:
         yield LoadFailure(str(path), e.line, e.message)
