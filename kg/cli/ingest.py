@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -89,11 +89,13 @@ def _extract_all(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Artic
 def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int = 1, force: bool = False,
                     on_failure: Callable[[str], None] | None = None,
                     on_progress: Callable[[IngestSummary], None] | None = None,
+                    on_stored: Callable[[Article, str], None] | None = None,
                     summary: IngestSummary | None = None) -> IngestSummary:
     """Extract and store articles one transaction each; `items` may hold loader failures (anything with a
     `message`), which are counted and reported. Unchanged articles (same id and content hash) are skipped
-    before extraction unless `force`. Counts go into `summary` as they happen (so that an interrupted run
-    can still report them)."""
+    before extraction unless `force`. `on_stored(article, outcome)` runs once an article is in the store
+    (after its transaction committed, or when it was found unchanged). Counts go into `summary` as they
+    happen (so that an interrupted run can still report them)."""
     from kg.ids import content_hash
 
     started = time.monotonic()
@@ -114,6 +116,8 @@ def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int
                 summary.read += 1
                 if not force and stored.get(item.id) == content_hash(item.title, item.text):
                     summary.unchanged += 1
+                    if on_stored is not None:
+                        on_stored(item, "unchanged")
                 else:
                     yield item
             if on_progress is not None:
@@ -125,6 +129,8 @@ def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int
                 fail(f"{article.path or article.id}: {error}")
             else:
                 outcome = store.put_article(graph, force=force)
+                if on_stored is not None:
+                    on_stored(article, outcome)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 stored[graph.id] = graph.content_hash
                 if outcome != "unchanged":
@@ -155,6 +161,14 @@ def _summary_table(s: IngestSummary, interrupted: bool) -> None:
     out.print(t)
 
 
+def _open_log(path: Path) -> IO[str]:
+    """The per-article log, opened for appending; an unwritable path is a one-line error."""
+    try:
+        return path.open("a", encoding="utf-8")
+    except OSError as e:
+        raise KGError(f"cannot write the log {path}: {e.strerror or e}") from e
+
+
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories (.txt .md .html .json "
                                                      ".jsonl[.gz]).")],
@@ -163,6 +177,9 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Re-extract unchanged articles too.")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Summary format (table or json).")]
     = OutputFormat.table,
+    log: Annotated[Path | None, typer.Option("--log", help="Append one JSON line per article to this file as "
+                                             "soon as it is stored ({id, path, outcome, generation}) or "
+                                             "fails ({outcome: failed, error}).")] = None,
 ) -> None:
     """Read articles, extract their facts and store each article as one transaction."""
     from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
@@ -175,8 +192,19 @@ def ingest(
             elapsed = task.elapsed or 0.0
             return Text(f"{task.completed / elapsed if elapsed else 0:.1f} articles/s", style="cyan")
 
+    log_file = _open_log(log) if log is not None else None
+
+    def write_log(record: dict[str, Any]) -> None:
+        if log_file is not None:
+            log_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            log_file.flush()
+
     def report(message: str) -> None:
+        write_log({"outcome": "failed", "error": message})
         progress.console.print(f"[red]error[/red]: {message}", highlight=False, markup=True, soft_wrap=True)
+
+    def on_stored(article: Article, outcome: str) -> None:
+        write_log({"id": article.id, "path": article.path, "outcome": outcome, "generation": st.generation})
 
     with open_store(store, write=True) as st:
         progress = Progress(SpinnerColumn(), TextColumn("[bold]ingest[/bold]"), BarColumn(bar_width=None),
@@ -195,9 +223,12 @@ def ingest(
         with progress:
             try:
                 ingest_articles(st, iter_articles(paths), jobs=jobs, force=force, on_failure=report,
-                                on_progress=on_progress, summary=summary)
+                                on_progress=on_progress, on_stored=on_stored, summary=summary)
             except KeyboardInterrupt:
                 interrupted = True
+            finally:
+                if log_file is not None:
+                    log_file.close()
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(asdict(summary), indent=1) + "\n")
     else:
