@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 out = Console(soft_wrap=True)  # results
 err = Console(stderr=True)  # diagnostics
@@ -30,6 +33,21 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}  # control and invisible format characters (newlines, RTL overrides, ZWSP)
+
+
+def one_line(text: object) -> str:
+    """`str(text)` made safe to print as one line of rich markup: control and invisible characters shown as
+    escapes (`\\n`, `\\u202e`), markup brackets escaped, so a file name or value prints as it is.
+
+    >>> print(one_line("a [/red] b\\nc"))
+    a \\[/red] b\\nc
+    """
+    s = "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN else c
+                for c in str(text))
+    return escape(s)
 
 
 def _cell(v: Any) -> str:
@@ -59,8 +77,8 @@ def render_rows(
 
         t = Table(title=title, show_lines=False, header_style="bold cyan")
         for c in columns:
-            t.add_column(str(c), overflow="fold")
+            t.add_column(Text(str(c)), overflow="fold")
         for r in rows:
-            t.add_row(*(_cell(v) for v in r))
+            t.add_row(*(Text(_cell(v)) for v in r))  # Text: values are never read as markup
         out.print(t)
         err.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")

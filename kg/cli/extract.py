@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import err, out
+from kg.cli.common import err, one_line, out
 
 
 def _location(failure: object) -> str:
@@ -32,7 +32,8 @@ def extract(
         for item in iter_articles(paths):
             if hasattr(item, "message"):
                 failures += 1
-                err.print(f"[red]error[/red]: {_location(item)}: {item.message}", highlight=False)
+                err.print(f"[red]error[/red]: {one_line(f'{_location(item)}: {item.message}')}", highlight=False,
+                          soft_wrap=True)
             else:
                 yield item
 

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kg.cli.common import DEFAULT_STORE, FormatOption, OutputFormat, StoreOption, err, out, render_rows
+from kg.cli.common import DEFAULT_STORE, FormatOption, OutputFormat, StoreOption, err, one_line, out, render_rows
 from kg.errors import KGError
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def open_store(path: Path, *, write: bool = False) -> KGStore:
     """Open the store for a command, saying on stderr when it has to wait for the lock."""
     from kg.store import KGStore
 
-    return KGStore.open(path, write=write, on_wait=lambda msg: err.print(f"[yellow]{msg}[/yellow]"))
+    return KGStore.open(path, write=write, on_wait=lambda msg: err.print(f"[yellow]{one_line(msg)}[/yellow]"))
 
 
 # ---------------------------------------------------------------------------------------------- ingest --
@@ -201,7 +201,7 @@ def ingest(
 
     def report(message: str) -> None:
         write_log({"outcome": "failed", "error": message})
-        progress.console.print(f"[red]error[/red]: {message}", highlight=False, markup=True, soft_wrap=True)
+        progress.console.print(f"[red]error[/red]: {one_line(message)}", highlight=False, soft_wrap=True)
 
     def on_stored(article: Article, outcome: str) -> None:
         write_log({"id": article.id, "path": article.path, "outcome": outcome, "generation": st.generation})
@@ -252,7 +252,7 @@ def remove(
         missing = []
         for aid in article_ids:
             if st.remove_article(aid):
-                err.print(f"removed {aid}")
+                err.print(f"removed {one_line(aid)}")
             else:
                 missing.append(aid)
         if missing:
