@@ -37,11 +37,6 @@ _STOP_MODS = {
     "its", "their", "his", "her", "this", "these", "those", "such", "like", "including", "it", "they", "we",
     "will", "would", "could", "can", "may", "not", "also", "into", "about", "over", "after", "before",
 }
-# A description ending right before a name, or standing alone after a determiner.
-_DESC = re.compile(
-    rf"(?P<det>\b(?:[Tt]he|[Aa]n?|[Oo]ther|[Ff]ellow|[Ii]ts|[Tt]heir)\s+)?"
-    rf"(?P<mods>(?:{_MOD}\s+){{0,5}}?)(?P<head>\b(?:{_HEADS}))"
-    r"(?P<tail>(?:['’]s)?(?:\s+(?:such as|like|including|led by))?,?)(?=\s|$)")
 _BACKED = re.compile(r"^-(backed|owned|parent|controlled|funded|invested)\b")
 _APPOSITION = re.compile(r"^\s*(?:\(?[A-Z0-9]{1,6}\.[A-Z]{1,2}\)?\s*)?(?:,|--|—|–|\s-\s)\s*(?:the\s+|a\s+|an\s+)?")
 _WHICH = re.compile(r"^\s*,\s*(?:which|that|who)\s+(?:also\s+)?(?:provides|offers|makes|develops|sells|builds|designs|"
@@ -71,33 +66,48 @@ def _demonym_places(words: str, place_keys: set[str]) -> list[str]:
     return out
 
 
+_HEAD_WORD = re.compile(rf"\b(?:{_HEADS})\b(?P<tail>(?:['’]s)?(?:\s+(?:such as|like|including|led by))?,?)(?=\s|$)")
+_MOD_WORD = re.compile(_MOD + "$")
+
+
 def find_descriptions(text: str, mentions: list[M], place_keys: set[str]) -> list[Description]:
-    """Every descriptive noun phrase around company heads in the text, with what it contains."""
+    """Every descriptive noun phrase around company heads in the text, with what it contains.
+
+    One pass finds the head nouns; the modifiers are read backwards from each head, up to five words,
+    stopping at a function word (which, when it is "the" or "this", makes the description definite).
+    """
     out: list[Description] = []
     starts = {m.start: m for m in mentions}
-    for d in _DESC.finditer(text):
-        words = d.group("mods").split()
-        stops = [i for i, w in enumerate(words) if w.lower() in _STOP_MODS]
-        det = d.group("det")
-        if stops:
-            det = words[stops[-1]]
-            words = words[stops[-1] + 1:]
-        if not words and not det:
+    for d in _HEAD_WORD.finditer(text):
+        head_start = d.start()
+        window = text[max(0, head_start - 70):head_start]
+        words = window.split(" ")[:-1] if window.endswith(" ") else []
+        mods: list[str] = []
+        det = ""
+        for w in reversed(words[-6:]):
+            if not w or w.lower() in _STOP_MODS or not _MOD_WORD.match(w):
+                det = w.lower()
+                break
+            mods.append(w)
+        if len(mods) > 5:
             continue
-        start = d.end("head") - len(d.group("head")) - len(" ".join(words)) - (1 if words else 0)
-        start = max(start, d.start())
+        mods.reverse()
+        if not mods and det not in ("the", "this", "a", "an", "other", "fellow", "its", "their"):
+            continue
+        start = head_start - sum(len(w) + 1 for w in mods)
         end = d.end()
         after = end
         while after < len(text) and text[after] == " ":
             after += 1
         named = after in starts and starts[after].type == "Company"
-        inner = [m for m in mentions if start <= m.start and m.end <= d.end("head")]
+        head_end = head_start + len(d.group(0)) - len(d.group("tail"))
+        inner = [m for m in mentions if start <= m.start and m.end <= head_end]
         places = [m.key for m in inner if m.type == "Place"]
-        places += [p for p in _demonym_places(" ".join(words), place_keys) if p not in places]
+        places += [p for p in _demonym_places(" ".join(mods), place_keys) if p not in places]
         techs = [m.key for m in inner if m.type == "Technology"]
         backers = [m.key for m in inner if m.type == "Company" and _BACKED.match(text[m.end:m.end + 12])]
-        definite = bool(det) and det.strip().lower() in ("the", "this")
-        out.append(Description(start, end, d.group("head").lower(), named, places, techs, backers, definite))
+        head = text[head_start:head_end].lower()
+        out.append(Description(start, end, head, named, places, techs, backers, det in ("the", "this")))
     return out
 
 

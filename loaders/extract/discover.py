@@ -9,6 +9,7 @@ name in the span for provenance.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from loaders.extract.spans import Span
@@ -79,21 +80,45 @@ _AFTER = [
     (re.compile(r"\s(?:analysts?|economists?|strategists?|researchers?)\s[A-Z]"), "Company"),
     (re.compile(r"\s(?:first\s)?reported\b|['’]s\s(?:report|reporting|analysts?|estimates?|data|survey)\b"), "Company"),
 ]
-# Cue word right before the name ("startup Manus", "CEO Lisa Su").
-_BEFORE = [
-    (re.compile(r"\b(?:startup|start-up|company|firm|maker|giant|rival|developer|chipmaker|automaker|carmaker|"
-                r"supplier|brokerage|lender|bank|insurer|investor|fund|conglomerate|unit|subsidiary|"
-                r"manufacturer|foundry|operator|retailer|house|publication|newspaper|tabloid|outlet|agency|"
-                r"tracker|consultancy|provider|vendor|group|designer|producer|broker)\s$|"
-                r"[a-z]-based\s$"), "Company"),
-    (re.compile(r"\b(?:model|chatbot)\s$"), "AIModel"),
-    (re.compile(r"\b(?:CEO|[Cc]hief [Ee]xecutive(?: [Oo]fficer)?|[Ff]ounder|[Cc]o-founder|[Cc]hairman|"
-                r"[Cc]hairwoman|[Pp]resident|[Aa]nalysts?|[Ss]ecretary|[Mm]inister|[Ss]pokes(?:person|man|woman)|"
-                r"[Dd]irector|[Mm]anager|[Ss]trategist|[Ee]conomist|[Hh]ead|Mr\.|Ms\.|Mrs\.|Dr\.|Senator|"
-                r"Rep\.|[Pp]rofessor|[Pp]artner|[Rr]esearcher|[Ee]xecutive|[Oo]fficial|[Ll]eader|[Pp]remier|"
-                r"CFO|CTO|COO|said|says|told|according to|(?:^|\n|\()\W*[Bb]y|Write to|[Rr]eporting by|[Ww]riting by|"
-                r"[Ee]diting by|[Rr]eporter|[Cc]orrespondent|[A-Z]{2,}/|[A-Z][a-z]+/)\s*$"), "Person"),
-]
+_COMPANY_CUES = {
+    "startup", "start-up", "company", "firm", "maker", "giant", "rival", "developer", "chipmaker", "automaker",
+    "carmaker", "supplier", "brokerage", "lender", "bank", "insurer", "investor", "fund", "conglomerate", "unit",
+    "subsidiary", "manufacturer", "foundry", "operator", "retailer", "house", "publication", "newspaper", "tabloid",
+    "outlet", "agency", "tracker", "consultancy", "provider", "vendor", "group", "designer", "producer", "broker"}
+_PERSON_CUES = {
+    "CEO", "founder", "Founder", "co-founder", "Co-founder", "chairman", "Chairman", "chairwoman", "Chairwoman",
+    "president", "President", "analyst", "Analyst", "analysts", "secretary", "Secretary", "minister", "Minister",
+    "spokesperson", "Spokesperson", "spokesman", "Spokesman", "spokeswoman", "Spokeswoman", "director", "Director",
+    "manager", "Manager", "strategist", "Strategist", "economist", "Economist", "head", "Head", "Mr.", "Ms.", "Mrs.",
+    "Dr.", "Senator", "Rep.", "professor", "Professor", "partner", "Partner", "researcher", "Researcher",
+    "executive", "Executive", "official", "Official", "leader", "Leader", "premier", "Premier", "CFO", "CTO", "COO",
+    "said", "says", "told", "reporter", "Reporter", "correspondent", "Correspondent"}
+_PERSON_CUE_PAIRS = {"chief executive", "Chief Executive", "chief executive officer", "according to", "reporting by",
+                     "Reporting by", "writing by", "Writing by", "editing by", "Editing by", "Write to"}
+
+
+def _cue_before(before: str) -> str | None:
+    """Type named by the word(s) right before a name: "startup Manus", "CEO Lisa Su", "said Jian Shi Cortesi"."""
+    if before.endswith("/"):
+        return "Person" if re.search(r"(?:[A-Z]{2,}|[A-Z][a-z]+)/$", before) else None
+    if not before.endswith(" "):
+        return None
+    words = before.split()
+    if not words:
+        return None
+    last = words[-1]
+    if last.lower() in _COMPANY_CUES or last.endswith("-based"):
+        return "Company"
+    if last in ("model", "chatbot"):
+        return "AIModel"
+    if last in _PERSON_CUES or " ".join(words[-2:]) in _PERSON_CUE_PAIRS or " ".join(words[-3:]) in _PERSON_CUE_PAIRS:
+        return "Person"
+    if last in ("By", "by") and re.search(r"(?:^|\n|\()\W*[Bb]y\s+$", before):
+        return "Person"
+    return None
+
+
+_AFTER_ALL = re.compile("|".join(f"(?P<a{i}>{rx.pattern})" for i, (rx, _) in enumerate(_AFTER)))
 _PERSON_AFTER = re.compile(
     r"^(?:,\s(?:the\s|a\s|an\s)?(?:[\w'’-]+\s){0,3}?(?:CEO|chief|founder|co-founder|chairman|chairwoman|president|"
     r"analyst|head|director|manager|strategist|economist|partner|professor|spokes\w+|secretary|minister|"
@@ -117,6 +142,7 @@ _NAMED_AS = re.compile(
     r"assistant|chip|processor|program|programme|fund|plan|initiative|policy|law|rule|list|scheme|company|startup|"
     r"firm|subsidiary|unit|index|gauge)s?\b[^.;]{0,60}?(?:known as|called|dubbed|branded|named|brand(?:ed)? as|"
     r"nicknamed)\s+(?:the\s+)?[\"“']?$")
+_NAMING_WORD = re.compile(r"known as|called|dubbed|branded|named|brand")
 _NAMED_TYPE = {"system": "Product", "platform": "Product", "app": "Product", "application": "Product",
                "service": "Product", "product": "Product", "device": "Product", "phone": "Product",
                "smartphone": "Product", "car": "Product", "vehicle": "Product", "model": "AIModel",
@@ -138,12 +164,15 @@ _POLICY_NP = re.compile(
     r"|(?:[\w-]+-)?locali[sz]ation (?:efforts|drive|push|campaign|policy|policies))\b")
 
 
+_FIRST_WORD = re.compile(r"(\S+)\s")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop sentence-initial function words and trailing possessives/punctuation from a name span."""
     while True:
-        m = re.match(r"(\S+)\s", text[start:end])
+        m = _FIRST_WORD.match(text, start, end)
         if m and m.group(1) in _STOP_START:
-            start += m.end()
+            start = m.end()
             continue
         break
     if text[start:end] in _STOP_START:
@@ -166,7 +195,7 @@ def _type_of(name: str, before: str, after: str) -> tuple[str, str] | None:
     """Type of a capitalised name from its own words and the words around it, with the rule's name."""
     words = name.split()
     last = words[-1]
-    named = _NAMED_AS.search(before)
+    named = _NAMED_AS.search(before) if _NAMING_WORD.search(before) else None
     if named:
         return _NAMED_TYPE[named.group("noun")], "discover:named-as"
     if last in _INDEX_LAST and len(words) > 1 and words[0] not in _GENERIC_FIRST:
@@ -185,18 +214,16 @@ def _type_of(name: str, before: str, after: str) -> tuple[str, str] | None:
     if _TICKER_AFTER.match(after):
         return "Company", "discover:ticker"
     person_like = _person_like(words)
-    if _ROLE_OF_COMPANY.search(before):
+    if (" at " in before or " of " in before or " with " in before) and _ROLE_OF_COMPANY.search(before):
         return "Company", "discover:employer"
-    for rx, t in _AFTER:
-        if rx.match(after):
-            if t == "Company" and person_like:
-                continue
+    a = _AFTER_ALL.match(after)
+    if a is not None:
+        t = _AFTER[int(a.lastgroup[1:])][1]  # type: ignore[index]
+        if not (t == "Company" and person_like):
             return t, f"discover:{t.lower()}-cue-after"
-    for rx, t in _BEFORE:
-        if rx.search(before):
-            if t == "Person" and not person_like:
-                continue
-            return t, f"discover:{t.lower()}-cue-before"
+    t = _cue_before(before)
+    if t is not None and (t != "Person" or person_like):
+        return t, f"discover:{t.lower()}-cue-before"
     if person_like and _PERSON_AFTER.match(after):
         return "Person", "discover:person-speech"
     return None
@@ -234,6 +261,7 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
     """
     out: list[Span] = []
     covered = sorted((s.start, s.end, s.type) for s in taken if s.field == field)
+    cstarts = [c[0] for c in covered]
     untyped: list[tuple[int, int]] = []
     for m in _NAME.finditer(text):
         cands = _candidates(text, m.start(), m.end())
@@ -242,7 +270,9 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
             start, end = _trim(text, c0, c1)
             if end - start < 2 or not text[start].isupper() and not text[start].isdigit():
                 continue
-            inside = [(s, e, t) for s, e, t in covered if s < end and start < e]
+            lo = max(0, bisect.bisect_left(cstarts, start) - 3)
+            hi = bisect.bisect_left(cstarts, end)
+            inside = [(s, e, t) for s, e, t in covered[lo:hi] if s < end and start < e]
             if text[end:end + 1] == "." and text[start:end].rsplit(" ", 1)[-1] in ("Co", "Inc", "Corp", "Ltd", "Bros"):
                 end += 1
             name = text[start:end]

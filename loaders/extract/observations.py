@@ -42,6 +42,9 @@ _NOT_SUBJECT = re.compile(r"^(?:-polled|-listed|-based|\s+(?:consensus|estimates
 _STAKE_IN = re.compile(r"\bstake\s+in\s+$")
 _ITS = re.compile(r"\b(?:its|their)\b")
 _POLICY_NOUN = re.compile(r"\s(tariffs?|levy|duty|duties)\b")
+_ANCHOR = re.compile(r"(?:US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|[$¥€£])|(?<![\w.,])\d|"
+                     r"\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|three|four|five|six|seven|"
+                     r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,]*,")
 _COUNT_NOUNS = (r"users|customers|subscribers|employees|workers|staff|units|vehicles|cars|chips|GPUs|entities|entries|"
                 r"companies|firms|downloads|contracts|shipments|devices|smartphones|phones|orders|stores|"
@@ -173,15 +176,24 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
     last_subject: M | None = None
     last_company: M | None = None
     policies = [m for m in mentions if m.type == "Policy"]
+    all_amounts = _amounts(text)
+    ai = 0
     for s0, s1 in sentences:
         ms: list[M] = []
         while mi < len(mentions) and mentions[mi].start < s1:
             if mentions[mi].start >= s0 and mentions[mi].type in _SUBJECT_TYPES:
                 ms.append(mentions[mi])
             mi += 1
-        if not ms and last_subject is None:
+        amounts = []
+        while ai < len(all_amounts) and all_amounts[ai].start() < s1:
+            if all_amounts[ai].start() >= s0 and all_amounts[ai].end() <= s1:
+                amounts.append(all_amounts[ai])
+            ai += 1
+        if not amounts or (not ms and last_subject is None):
+            if ms:
+                last_subject = next((m for m in ms if not _NOT_SUBJECT.match(text[m.end:m.end + 14])), last_subject)
+                last_company = next((m for m in ms if m.type == "Company"), last_company)
             continue
-        amounts = list(_AMOUNT.finditer(text, s0, s1))
         respectively = "respectively" in text[s0:s1]
         for a in amounts:
             kind = "percent" if a.group("pct") else "money" if (a.group("pre") or a.group("suf")) else "count"
@@ -240,6 +252,21 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
         companies = [m for m in ms if m.type == "Company"]
         if companies:
             last_company = companies[0]
+
+
+def _amounts(text: str) -> list[re.Match[str]]:
+    """Every amount in the text: the amount pattern is tried only where a number or currency begins."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for anchor in _ANCHOR.finditer(text):
+        pos = anchor.start()
+        if pos < end:
+            continue
+        a = _AMOUNT.match(text, pos)
+        if a is not None:
+            out.append(a)
+            end = a.end()
+    return out
 
 
 def _value(a: re.Match[str]) -> tuple[float | None, str, str | None]:
