@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -72,8 +73,12 @@ def reader_for(path: str | os.PathLike[str]) -> Reader | None:
 
 
 def _read_file(path: Path, reader: Reader) -> Iterator[Article | LoadFailure]:
-    """Run one reader, turning an OS error (unreadable, vanished, a directory...) into a failure."""
+    """Run one reader, turning an OS error (unreadable, vanished...) into a failure. A pipe, device or
+    socket is refused before it is opened: reading one may block forever or never end."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            yield LoadFailure(str(path), None, "not a regular file (a pipe, device or socket)")
+            return
         yield from reader(path)
     except OSError as e:
         yield LoadFailure(str(path), None, f"cannot read: {e.strerror or e}")
