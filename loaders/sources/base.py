@@ -110,14 +110,18 @@ def max_input_bytes() -> int:
     return int(m[1]) * 1024 ** " KMG".index(m[2].upper() or " ")
 
 
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB" if n % 2**20 else f"{n // 2**20} MiB"
+def _size(n: int) -> str:
+    """A byte count for messages: `512 bytes`, `2 KiB`, `16 MiB`, `200.3 MiB`."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}" if n % scale else f"{n // scale} {unit}"
+    return f"{n} bytes"
 
 
 def too_large(limit: int, what: str = "document", size: int | None = None) -> str:
     """The message for input over the size limit, saying how to raise it."""
-    how_big = f"{_mib(size)}, " if size is not None else ""
-    return (f"too large: {how_big}over the {_mib(limit)} limit for one {what} "
+    how_big = f"{_size(size)}, " if size is not None else ""
+    return (f"too large: {how_big}over the {_size(limit)} limit for one {what} "
             f"(set {MAX_BYTES_ENV} to raise it)")
 
 
