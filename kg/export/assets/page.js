@@ -183,7 +183,9 @@
   }
 
   // ------------------------------------------------------------------------------------------- layout --
-  // Fruchterman-Reingold with a Barnes-Hut quadtree for repulsion; deterministic start (a sunflower).
+  // Fruchterman-Reingold with a Barnes-Hut quadtree for repulsion, one connected component at a time
+  // (each pulled to its own centre), then the components and the isolated nodes packed in rows.
+  // Deterministic: every component starts as a sunflower.
   const pairs = new Map();
   for (const e of edges) {
     if (e.s === e.t) continue;
@@ -192,11 +194,62 @@
   }
   const springs = Array.from(pairs.values());
   const K = 45, GRAVITY = 0.006;
-  nodes.forEach((n, i) => {
-    const r = K * 0.6 * Math.sqrt(i + 0.5), a = i * 2.399963;
-    n.x = r * Math.cos(a);
-    n.y = r * Math.sin(a);
-  });
+  const components = [];
+  const isolated = [];
+  {
+    const seen = new Uint8Array(nodes.length);
+    for (const start of nodes) {
+      if (seen[start.i]) continue;
+      if (start.deg === 0) { isolated.push(start); continue; }
+      const members = [start];
+      seen[start.i] = 1;
+      for (let h = 0; h < members.length; h++) {
+        for (const e of members[h].edges) {
+          for (const m of [nodes[e.s], nodes[e.t]]) {
+            if (!seen[m.i]) { seen[m.i] = 1; members.push(m); }
+          }
+        }
+      }
+      components.push({ nodes: members, cx: 0, cy: 0 });
+    }
+    components.sort((a, b) => b.nodes.length - a.nodes.length);
+    isolated.sort((a, b) => a.type.localeCompare(b.type) || a.label.localeCompare(b.label));
+  }
+  const linked = components.flatMap((c) => c.nodes);
+  const spread = (c) => K * 0.6 * Math.sqrt(c.nodes.length) + K;  // a component's radius, roughly
+  // Start: components side by side in rows (by estimated size), each a sunflower around its centre.
+  function isolatedBlock() {
+    const gap = 18, cols = Math.ceil(Math.sqrt(isolated.length * 3));
+    return { w: (cols - 1) * gap, h: Math.floor((isolated.length - 1) / cols) * gap, place: (x, y) => {
+      isolated.forEach((n, i) => { n.x = x + (i % cols) * gap; n.y = y + Math.floor(i / cols) * gap; });
+    } };
+  }
+  pack(components.map((c) => ({ w: 2 * spread(c), h: 2 * spread(c), place: (x, y) => {
+    c.cx = x + spread(c);
+    c.cy = y + spread(c);
+  } })).concat(isolated.length ? [isolatedBlock()] : []));
+  for (const c of components) {
+    c.nodes.forEach((n, i) => {
+      const r = K * 0.6 * Math.sqrt(i + 0.5), a = i * 2.399963;
+      n.x = c.cx + r * Math.cos(a);
+      n.y = c.cy + r * Math.sin(a);
+    });
+  }
+
+  // Shelf packing: blocks of {w, h, place(x, y)} in rows about as wide as the whole is tall.
+  function pack(blocks) {
+    if (!blocks.length) return;
+    const gap = K;
+    const area = blocks.reduce((s, b) => s + (b.w + gap) * (b.h + gap), 0);
+    const width = Math.max(Math.sqrt(area) * 1.4, ...blocks.map((b) => b.w));
+    let x = 0, y = 0, row = 0;
+    for (const b of blocks) {
+      if (x > 0 && x + b.w > width) { x = 0; y += row + gap; row = 0; }
+      b.place(x, y);
+      x += b.w + gap;
+      row = Math.max(row, b.h);
+    }
+  }
 
   function quadtree(points) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -241,13 +294,16 @@
     }
     for (const k of q.kids) repel(k, n, strength);
   }
-  const total = nodes.length > 1500 ? 120 : 300;
+  const total = linked.length > 1500 ? 120 : 300;
   let step = 0;
   function tick() {
     const temp = K * 3 * (1 - step / total) + 1;
-    for (const n of nodes) { n.vx = 0; n.vy = 0; }
-    const tree = quadtree(nodes);
-    for (const n of nodes) repel(tree, n, K * K);
+    for (const n of linked) { n.vx = 0; n.vy = 0; }
+    for (const c of components) {
+      if (c.nodes.length < 2) continue;
+      const tree = quadtree(c.nodes);
+      for (const n of c.nodes) repel(tree, n, K * K);
+    }
     for (const [a, b] of springs) {
       const p = nodes[a], q = nodes[b];
       const dx = q.x - p.x, dy = q.y - p.y, d = Math.hypot(dx, dy) || 0.01;
@@ -255,14 +311,16 @@
       p.vx += dx * f; p.vy += dy * f;
       q.vx -= dx * f; q.vy -= dy * f;
     }
-    for (const n of nodes) {
-      n.vx -= n.x * GRAVITY;
-      n.vy -= n.y * GRAVITY;
-      if (n.fixed) continue;
-      const v = Math.hypot(n.vx, n.vy) || 1;
-      const m = Math.min(v, temp);
-      n.x += n.vx / v * m;
-      n.y += n.vy / v * m;
+    for (const c of components) {
+      for (const n of c.nodes) {
+        n.vx -= (n.x - c.cx) * GRAVITY;
+        n.vy -= (n.y - c.cy) * GRAVITY;
+        if (n.fixed) continue;
+        const v = Math.hypot(n.vx, n.vy) || 1;
+        const m = Math.min(v, temp);
+        n.x += n.vx / v * m;
+        n.y += n.vy / v * m;
+      }
     }
     step++;
   }
@@ -271,13 +329,13 @@
     const cell = 2 * 22 + 6;
     for (let pass = 0; pass < 20; pass++) {
       const grid = new Map();
-      for (const n of nodes) {
+      for (const n of linked) {
         const key = `${Math.floor(n.x / cell)},${Math.floor(n.y / cell)}`;
         if (!grid.has(key)) grid.set(key, []);
         grid.get(key).push(n);
       }
       let moved = false;
-      for (const n of nodes) {
+      for (const n of linked) {
         const cx = Math.floor(n.x / cell), cy = Math.floor(n.y / cell);
         for (let gx = cx - 1; gx <= cx + 1; gx++) {
           for (let gy = cy - 1; gy <= cy + 1; gy++) {
@@ -297,15 +355,28 @@
       if (!moved) break;
     }
   }
+  // The final arrangement: each laid-out component as a block, then the isolated nodes as a grid.
+  function arrange() {
+    const blocks = components.map((c) => {
+      const xs = c.nodes.map((n) => n.x), ys = c.nodes.map((n) => n.y);
+      const x0 = Math.min(...xs), y0 = Math.min(...ys);
+      return { w: Math.max(...xs) - x0 + 2 * 22, h: Math.max(...ys) - y0 + 2 * 22, place: (x, y) => {
+        for (const n of c.nodes) { n.x += x - x0 + 22; n.y += y - y0 + 22; }
+      } };
+    });
+    if (isolated.length) blocks.push(isolatedBlock());
+    pack(blocks);
+  }
   function run() {
-    const until = performance.now() + 30;
+    const until = performance.now() + 60;
     while (step < total && performance.now() < until) tick();
-    render();
     if (step < total) {
+      render();
       if (step < 40) fit();
       setTimeout(run, 0);
     } else {
       separate();
+      arrange();
       layoutDone = true;
       fit();
       document.documentElement.setAttribute("data-ready", "true");
