@@ -338,6 +338,36 @@ def test_query_command_runs_a_named_query(real: tuple[KGStore, Settings]) -> Non
     assert f'"n": {dated}' in r.stdout and 0 < dated < 15
 
 
+def test_push_pull_and_bundle_commands(tmp_path: Path, real: tuple[KGStore, Settings], bolt: BoltServer) -> None:
+    """The commands as a user runs them: password from a private config file, summaries, a store pulled back."""
+    st, settings = real
+    bolt.create_database("cli")
+    cfg = tmp_path / "neo4j.toml"
+    cfg.write_text(f'uri = "{bolt.uri}"\nuser = "root"\ndatabase = "cli"\npassword = "{bolt.password}"\n')
+    cfg.chmod(0o600)
+    conn = ("--config", str(cfg))
+    r = _kg("neo4j", "push", "--store", str(st.path), *conn, "--batch-size", "500", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    pg = graph_for_push(st)
+    assert f'"relationships_created": {len(pg.edges)}' in r.stdout
+    r = _kg("neo4j", "push", "--store", str(st.path), *conn)
+    assert r.returncode == 0, r.stderr
+    assert "already present" in r.stdout and "relationships/s" in r.stdout
+    assert bolt.password not in r.stdout + r.stderr
+    r = _kg("neo4j", "pull", "--store", str(tmp_path / "pulled"), *conn)
+    assert r.returncode == 0, r.stderr
+    assert "15 articles added" in r.stdout
+    with KGStore.open(tmp_path / "pulled") as pulled:
+        assert _canonical(project(pulled)) == _canonical(project(st))
+    r = _kg("neo4j", "bundle", str(tmp_path / "bundle"), "--store", str(st.path))
+    assert r.returncode == 0, r.stderr
+    assert {p.name for p in (tmp_path / "bundle").iterdir()} == {
+        "import.cypher", "constraints.cypher", "csv", "import.sh", "style.grass", "guide.html", "README.txt"}
+    cfg.chmod(0o644)
+    r = _kg("neo4j", "push", "--store", str(st.path), *conn)
+    assert r.returncode == 2 and "chmod 600" in r.stderr and bolt.password not in r.stderr
+
+
 # ----------------------------------------------------------------------------------- errors (Bolt) --
 
 
