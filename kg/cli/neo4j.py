@@ -162,11 +162,13 @@ def query(
     database: DatabaseOption = None,
     config: ConfigOption = None,
     fmt: FormatOption = OutputFormat.table,
+    write: Annotated[bool, typer.Option("--write", help="Run in a write transaction (default: read-only).")]
+    = False,
 ) -> None:
     """Run a named Cypher query of queries/ (e.g. `policy-exposure`) or a Cypher string on the server.
 
     Entity parameters of named queries take a key, name or alias, looked up on the server."""
-    from kg.neo4j.connect import open_driver, run_read
+    from kg.neo4j.connect import open_driver, run_read, run_write
     from kg.neo4j.queries import bind_named_query, find_named_query
 
     raw = _parse_params(param or [])
@@ -182,7 +184,7 @@ def query(
             res = tx.run(text, params)
             return list(res.keys()), [[_plain(v) for v in r.values()] for r in res]
 
-        columns, rows = run_read(driver, settings, work)
+        columns, rows = (run_write if write else run_read)(driver, settings, work)
     render_rows(columns, rows, fmt, title=named.title if named is not None else None)
 
 
