@@ -506,9 +506,20 @@ def _check_for(name: str) -> Callable[[str, bytes, Subgraph], None]:
     return check
 
 
+@pytest.fixture(scope="module")
+def hostile(constructed_store: KGStore) -> Subgraph:
+    """Everything of the constructed store, articles and sentences included."""
+    return select(constructed_store, Selection(with_evidence=True))
+
+
+@pytest.fixture(scope="module")
+def around_huawei(real_store: KGStore) -> Subgraph:
+    return select(real_store, Selection(around=("Huawei",), depth=2))
+
+
 @pytest.mark.parametrize("name", list(FORMATS))
-def test_every_writer_round_trips_a_hostile_selection(constructed_store: KGStore, name: str) -> None:
-    sub = select(constructed_store, Selection(with_evidence=True))
+def test_every_writer_round_trips_a_hostile_selection(hostile: Subgraph, name: str) -> None:
+    sub = hostile
     out = io.BytesIO()
     writer(name)(sub, out)
     _check_for(name)(name, out.getvalue(), sub)
@@ -518,8 +529,8 @@ def test_every_writer_round_trips_a_hostile_selection(constructed_store: KGStore
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
-def test_every_writer_round_trips_the_issue_example(real_store: KGStore, name: str) -> None:
-    sub = select(real_store, Selection(around=("Huawei",), depth=2))
+def test_every_writer_round_trips_the_issue_example(around_huawei: Subgraph, name: str) -> None:
+    sub = around_huawei
     assert len(sub.nodes) > 50
     out = io.BytesIO()
     writer(name)(sub, out)
@@ -575,11 +586,19 @@ def test_command_infers_the_format_and_writes_files_and_stdout(constructed_store
     (("--format", "pdf", "-o", "x.pdf"), "unknown export format 'pdf'"),
 ])
 def test_command_errors_are_one_line(constructed_store: KGStore, tmp_path: Path, args: tuple[str, ...],
-                                     message: str | None) -> None:
-    proc = kg("export", "--store", str(constructed_store.path), *args, cwd=tmp_path)
+                                     message: str | None, monkeypatch: pytest.MonkeyPatch,
+                                     capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    from kg.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["kg", "export", "--store", str(constructed_store.path), *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err_bytes = capfdbinary.readouterr()
     if message is None:
-        assert proc.returncode == 0 and proc.stdout.startswith(b"@prefix")
+        assert exit_.value.code == 0 and out.startswith(b"@prefix")
         return
-    err = proc.stderr.decode()
-    assert proc.returncode == 2 and err.startswith("error: ") and message in err, err
+    err = err_bytes.decode()
+    assert exit_.value.code == 2 and err.startswith("error: ") and message in err, err
     assert err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -9,7 +9,8 @@ How the options combine (each one narrows the result):
 - Facts (relation edges and observations) are filtered by `relations`, `since`/`until` (the date of
   the article the fact comes from; undated articles fail a date filter), `article`, `min_confidence`
   and `reference` (catalog facts: undated, confidence 1.0, from no article). `reference=None` keeps
-  them unless `article`, `since` or `until` asks for facts of particular articles.
+  them unless `article`, `since` or `until` asks for facts of particular articles. (Without catalog
+  facts, a catalog entity still keeps its description: types, label, aliases, tickers, Wikidata id.)
 - Entities are filtered by `types` (an ontology class or any of its super-classes) and `query` (the
   entities a query's rows name).
 - With `around`, the result is the seed entities plus everything reached from them over kept facts
