@@ -126,3 +126,32 @@ def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[n
     r = art["relations"][0]
     assert set(r) >= {"subject", "predicate", "object", "confidence", "evidence"}
     assert set(r["evidence"]) == {"sentence", "start", "end"}
+
+
+def test_descriptions_state_base_technology_and_backers() -> None:
+    text = ("Shares of Chinese AI startup DeepSeek rose in China. Analysts named other Chinese AI chipmakers "
+            "such as Hygon, Tencent-backed Enflame and Moore Threads. The Chinese company said nothing.")
+    g = extract_article(Article(id="t3", title="", text=text))
+    rels = {(r.subject, str(r.predicate), r.object) for r in g.relations}
+    assert ("deepseek", "headquarteredIn", "china") in rels
+    assert ("deepseek", "develops", "artificial-intelligence") in rels
+    for firm in ("hygon", "enflame", "moore-threads"):
+        assert (firm, "headquarteredIn", "china") in rels, firm
+    assert ("tencent", "investsIn", "enflame") in rels
+
+
+def test_observations_scale_sign_and_coreference() -> None:
+    text = ("Baidu reported revenue of $2.21B for the quarter. The company's shares fell 4% on Friday. "
+            "Tencent and Alibaba rose 3% and 2%, respectively.")
+    g = extract_article(Article(id="t4", title="", text=text))
+    obs = {(o.subject, o.value, o.unit) for o in g.observations}
+    assert ("baidu", 2.21e9, "USD") in obs, obs
+    assert ("baidu", -4.0, "percent") in obs, obs
+    assert ("tencent", 3.0, "percent") in obs and ("alibaba", 2.0, "percent") in obs, obs
+
+
+def test_policy_names_carry_their_issuer() -> None:
+    text = "US tariffs hit Chinese exporters. The rule amends the Entity List, Washington said."
+    g = extract_article(Article(id="t5", title="", text=text))
+    rels = {(r.subject, str(r.predicate), r.object) for r in g.relations}
+    assert ("us-tariffs", "issuedBy", "united-states") in rels, rels

@@ -143,7 +143,13 @@ def describe(text: str, sentences: list[tuple[int, int]], mentions: list[M], pla
         sent = sentences[sent_of(d.start)] if sentences else (d.start, d.end)
         yield_facts = list(_facts(d, targets, sent, tech_keys))
         facts.extend(yield_facts)
-    for m in companies:
+    for i, m in enumerate(companies):
+        backed = _BACKED.match(text[m.end:m.end + 12])
+        if backed and i + 1 < len(companies) and re.fullmatch(r"-[a-z]+\s+", text[m.end:companies[i + 1].start]):
+            sent = sentences[sent_of(m.start)] if sentences else (m.start, m.end)
+            pred = "develops" if backed.group(1) == "parent" else "investsIn"
+            if pred == "investsIn":
+                facts.append(Found(m.key, pred, companies[i + 1].key, 0.75, "description:backed", sent))
         ap = _APPOSITION.match(text[m.end:m.end + 20])
         wh = _WHICH.match(text[m.end:m.end + 60])
         sent = sentences[sent_of(m.start)] if sentences else (m.start, m.end)
@@ -173,21 +179,22 @@ def _facts(d: Description, targets: list[M], sent: tuple[int, int], tech_keys: s
                 yield Found(b, "investsIn", m.key, 0.75, "description:backed", sent)
 
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:[\w.-]+-(?:backed|owned|parent|based)\s+)?")
+
+
 def _listed_after(text: str, companies: list[M], pos: int) -> list[M]:
-    """The company named right after a description, and those coordinated with it."""
+    """The company named right after a description, and those coordinated with it; a company used as a
+    modifier ("Tencent-backed EnFlame") is not an item of the list."""
     out: list[M] = []
     prev = pos
     for m in companies:
-        if m.start < prev:
+        if m.start < prev or _BACKED.match(text[m.end:m.end + 12]):
             continue
         gap = text[prev:m.start]
         if not out:
-            if gap.strip():
+            if gap.strip() and not re.fullmatch(r"\s*[\w.-]+-(?:backed|owned|parent|based|run)\s+", gap):
                 break
-        elif not re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:[\w.-]+-backed\s+)?", gap):
-            if re.fullmatch(r"-(?:backed|owned|parent)\s+", gap):
-                prev = m.end
-                continue
+        elif not _LIST_GAP.fullmatch(gap):
             break
         out.append(m)
         prev = m.end

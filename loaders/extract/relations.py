@@ -97,12 +97,28 @@ _ISSUE_RE = re.compile(
     r"announc(?:e|es|ed|ing)|add(?:s|ed|ing)? (?:[\w-]+ ){0,3}to|revis(?:e|es|ed|ing)|expand(?:s|ed|ing)?|"
     r"tighten(?:s|ed|ing)?|slap(?:s|ped)?|levi(?:ed|es)|pass(?:es|ed)|sign(?:s|ed)|draft(?:s|ed)?|"
     r"roll(?:s|ed)? out|extend(?:s|ed)?|updat(?:e|es|ed|ing)|broaden(?:s|ed)?|lift(?:s|ed)?|eas(?:e|es|ed))\b)")
+# Chinese cue words (no word boundaries in Chinese text), used for sentences written in Chinese.
+CUES_ZH: list[tuple[str, str]] = [
+    ("develops", r"发布|推出|研发|开发|打造|自研|上线|亮相|推介"),
+    ("partnersWith", r"合作|携手|联手|牵手|签署|签约|结盟"),
+    ("investsIn", r"投资|入股|收购|注资|领投|增持|控股"),
+    ("targets", r"制裁|列入|限制|禁止|封杀|打压|管制|禁令"),
+    ("uses", r"使用|采用|搭载|接入|部署|基于|应用"),
+    ("competesWith", r"竞争|对手|抗衡|比肩|挑战|叫板"),
+    ("suppliesTo", r"供应|供货|提供给|出货"),
+    ("manufactures", r"代工|制造|生产|量产"),
+    ("headquarteredIn", r"总部位于|总部设在|位于"),
+    ("listedOn", r"上市|挂牌|登陆"),
+]
+_CUE_ZH = re.compile("|".join(f"(?P<{p}>{rx})" for p, rx in CUES_ZH))
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NEGATION_ZH = re.compile(r"不|没有|未|并非|否认|拒绝|暂停|终止")
 _RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 # Passive voice flips roles: "ERNIE, developed by Baidu".
 _PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejected|rejects|refused|"
                        r"declined to|without|nor|halted|ended|scrapped|cancel\w*|abandon\w*)\b")
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–")
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–|；|：|但|而")
 _PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
                             r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
                             r"(?:giant|company|firm|group|startup|maker))\b")
@@ -142,7 +158,7 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
         if m.start > min(ceil, pos + limit):
             break
         gap = text[prev_end:m.start]
-        if out and not re.fullmatch(r"[\s,]*(?:and|or|as well as|&)?[\s,]*(?:the\s)?", gap):
+        if out and not re.fullmatch(r"[\s,、，]*(?:and|or|as well as|&|和|与|及|以及|或)?[\s,、，]*(?:the\s)?", gap):
             if m.type in ok and len(gap) < 4:
                 pass
             else:
@@ -203,7 +219,9 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
         sent = (s0, s1)
         if ms:
             yield from _constructions(text, ms, sent, place_keys)
-            if len(ms) > 1 or _PRONOUN_START.match(text, s0):
+            if len(ms) > 1 and _CJK.search(text, s0, min(s1, s0 + 40)):
+                yield from _cue_relations(text, ms, sent, dom, rng, last_seen, _CUE_ZH)
+            elif len(ms) > 1 or _PRONOUN_START.match(text, s0):
                 yield from _cue_relations(text, ms, sent, dom, rng, last_seen)
                 types = {m.type for m in ms}
                 if "Policy" in types and types & {"GovernmentBody", "Place"}:
@@ -253,6 +271,10 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         subj_ok, obj_ok = dom[pred], rng[pred]
         if rule == "cue:issues":
             subj_ok, obj_ok = obj_ok, subj_ok
+        if cues is _CUE_ZH:
+            # "中国AI", "北京市…": in Chinese a place before the verb is mostly a modifier, not the actor
+            subj_ok = subj_ok - {"Place"}
+            rule = rule.replace("cue:", "cue-zh:")
         subjects: list[M]
         if passive:
             by = text.index("by", cue.end()) + 2
@@ -274,10 +296,18 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
             elif subj is not None and cue.start() - subj.end > 60:
                 conf -= 0.15
             subjects = _subjects_before(ms, text, subj) if subj is not None else []
+            if subj is not None and not objs and cues is _CUE_ZH and pred in ("partnersWith", "competesWith"):
+                # "华为与中国移动合作": both parties stand before the verb
+                i = ms.index(subj) if subj in ms else 0
+                if i > 0 and ms[i - 1].type in subj_ok and re.fullmatch(r"\s*(?:与|和|同|跟|及)\s*",
+                                                                         text[ms[i - 1].end:subj.start]):
+                    subjects, objs = [ms[i - 1]], [subj]
         if not subjects or not objs:
             continue
         lo = min(subjects[0].end, cue.start())
         if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
+            continue
+        if cues is _CUE_ZH and _NEGATION_ZH.search(text, lo, cue.end()):
             continue
         for subj in subjects:
             for o in objs:
