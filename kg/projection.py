@@ -14,6 +14,7 @@ graph") and returns plain rows:
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,11 +47,6 @@ RELATION_PROPS: dict[str, str] = {
     "evidence_start": "int", "evidence_end": "int", "published": "str", "reference": "bool",
 }
 
-_PREFIXES = f"""PREFIX ct: <{NS}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,54 +102,74 @@ def python_value(term: Any) -> Any:
     return v.isoformat() if isinstance(v, date) else v
 
 
-def _select(ox: Any, query: str) -> Iterator[tuple[Any, ...]]:
-    result = ox.query(_PREFIXES + query, use_default_graph_as_union=True)
-    n = len(result.variables)
-    for row in result:
-        yield tuple(python_value(row[i]) for i in range(n))
+def _scan(ox: Any, prop: str, obj: str | None = None, graph: str | None = None) -> Iterator[tuple[str, Any]]:
+    """(subject IRI, object value) of every triple with predicate `prop` (and object `obj`), in the union of
+    all graphs or in `graph`: one index scan, with no join for Oxigraph to plan."""
+    o = f"<{obj}>" if obj else "?o"
+    pattern = f"?s <{prop}> {o}"
+    if graph:
+        pattern = f"GRAPH <{graph}> {{ {pattern} }}"
+    result = ox.query(f"SELECT ?s {'?o' if obj is None else ''} WHERE {{ {pattern} }}", use_default_graph_as_union=True)
+    if obj is not None:
+        for row in result:
+            yield row[0].value, obj
+    else:
+        for row in result:
+            yield row[0].value, python_value(row[1])
 
 
-def _core_type_values() -> str:
-    return " ".join(f"ct:{t}" for t in load_schema().core_types)
+def _values(ox: Any, prop: str) -> dict[str, Any]:
+    """Subject IRI -> the smallest value of `prop` (a deterministic pick when there are several)."""
+    out: dict[str, Any] = {}
+    for s, v in _scan(ox, prop):
+        if s not in out or str(v) < str(out[s]):
+            out[s] = v
+    return out
+
+
+_SENTENCE_IRI = re.compile(r"#s(\d+)-(\d+)$")
+
+
+def _article_of(node_iri: str, articles: dict[str, str]) -> str | None:
+    """The article an assertion or observation IRI belongs to (`<article IRI>#r-…`, see kg/ids.py), or
+    None for the reference graph's facts."""
+    base = node_iri.split("#", 1)[0]
+    return base if base in articles else None
 
 
 def project(store: Any) -> PropertyGraph:
-    """Project the RDF store onto a property graph (see the module docstring)."""
+    """Project the RDF store onto a property graph (see the module docstring).
+
+    Each property is read with its own single-pattern SELECT and the rows are joined here: on a large
+    on-disk store Oxigraph answers one big join with OPTIONALs far more slowly (minutes against seconds).
+    Offsets of sentences and the article of an assertion or observation come from their IRIs
+    (docs/data-model.md, Identifiers)."""
     ox = oxigraph_store(store)
     schema = load_schema()
     pg = PropertyGraph()
     dropped: dict[str, int] = defaultdict(int)
+    ct, rdf = NS, "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
     # Entities: one core type each (the first in ontology order when data says more than one).
-    order = {t: i for i, t in enumerate(schema.core_types)}
+    keys = _values(ox, ct + "key")
     types: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    for iri, key, typ in _select(ox, f"""SELECT ?e ?key ?type WHERE {{
-            VALUES ?type {{ {_core_type_values()} }} ?e a ?type ; ct:key ?key }}"""):
-        t = typ[len(NS):]
-        keys[iri] = key
-        if iri not in types or order[t] < order[types[iri]]:
+    for t in schema.core_types:
+        for iri, _ in _scan(ox, rdf + "type", ct + t):
+            if iri not in keys:
+                continue
             if iri in types:
                 dropped["entity with several core types"] += 1
-            types[iri] = t
-    catalog = {iri for (iri,) in _select(
-        ox, f"SELECT DISTINCT ?e WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?e ct:key ?k }} }}")}
-    labels: dict[str, str] = {}
+            else:
+                types[iri] = t
+    catalog = {iri for iri, _ in _scan(ox, ct + "key", graph=REFERENCE_GRAPH)}
+    labels = {k: str(v) for k, v in _values(ox, "http://www.w3.org/2000/01/rdf-schema#label").items()}
     aliases: dict[str, set[str]] = defaultdict(set)
+    for iri, v in _scan(ox, "http://www.w3.org/2004/02/skos/core#altLabel"):
+        aliases[iri].add(str(v))
     tickers: dict[str, set[str]] = defaultdict(set)
-    wikidata: dict[str, str] = {}
-    for iri, p, v in _select(ox, """SELECT ?e ?p ?v WHERE {
-            VALUES ?p { rdfs:label skos:altLabel ct:ticker ct:wikidata } ?e ct:key ?k ; ?p ?v }"""):
-        v = str(v)
-        if p.endswith("#label"):
-            if iri not in labels or v < labels[iri]:
-                labels[iri] = v
-        elif p.endswith("#altLabel"):
-            aliases[iri].add(v)
-        elif p.endswith("#ticker"):
-            tickers[iri].add(v)
-        elif iri not in wikidata or v < wikidata[iri]:
-            wikidata[iri] = v
+    for iri, v in _scan(ox, ct + "ticker"):
+        tickers[iri].add(str(v))
+    wikidata = _values(ox, ct + "wikidata")
     for iri, t in types.items():
         key = keys[iri]
         pg.nodes.append(Node(key, schema.labels(t), {
@@ -163,68 +179,63 @@ def project(store: Any) -> PropertyGraph:
         }))
 
     # Articles and their mentions.
-    article_ids: dict[str, str] = {}
-    published: dict[str, str | None] = {}
-    for iri, aid, title, pub, url, src, lang in _select(ox, """SELECT ?a ?id ?title ?pub ?url ?src ?lang WHERE {
-            ?a a ct:Article ; ct:articleId ?id .
-            OPTIONAL { ?a ct:title ?title } OPTIONAL { ?a ct:published ?pub } OPTIONAL { ?a ct:sourceUrl ?url }
-            OPTIONAL { ?a ct:sourceName ?src } OPTIONAL { ?a ct:lang ?lang } }"""):
-        if iri in article_ids:
-            continue
-        article_ids[iri] = aid
-        published[iri] = pub
-        pg.nodes.append(Node(aid, ("Article",), {
-            "key": aid, "iri": iri, "title": title, "published": pub, "source_url": url, "source_name": src,
-            "lang": lang,
-        }))
-    for a, e in set(_select(ox, "SELECT ?a ?e WHERE { ?a a ct:Article ; ct:mentions ?e }")):
+    article_ids = _values(ox, ct + "articleId")
+    props = {name: _values(ox, ct + prop) for name, prop in (
+        ("title", "title"), ("published", "published"), ("source_url", "sourceUrl"), ("source_name", "sourceName"),
+        ("lang", "lang"))}
+    published = props["published"]
+    for iri, aid in sorted(article_ids.items()):
+        pg.nodes.append(Node(aid, ("Article",), {"key": aid, "iri": iri, **{k: v.get(iri) for k, v in props.items()}}))
+    for a, e in sorted(set(_scan(ox, ct + "mentions"))):
         if a in article_ids and e in types:
             pg.edges.append(Edge(article_ids[a], keys[e], MENTIONS, {}))
         else:
             dropped["mention of an unknown entity"] += 1
 
-    # Relation assertions: one edge each; several evidence sentences keep the earliest.
-    edges: dict[str, tuple[str, str, str, dict[str, Any]]] = {}
-    for r, s, p, o, conf, extractor, text, start, end, art in _select(ox, """
-            SELECT ?r ?s ?p ?o ?conf ?x ?text ?start ?end ?a WHERE {
-            ?r a ct:RelationAssertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-            OPTIONAL { ?r ct:confidence ?conf } OPTIONAL { ?r ct:extractor ?x }
-            OPTIONAL { ?r ct:evidence ?sen . ?sen ct:text ?text ; ct:start ?start ; ct:end ?end }
-            OPTIONAL { ?r ct:sourceArticle ?a } }"""):
+    # Evidence sentences, shared by assertions and observations; several per fact keep the earliest.
+    texts = _values(ox, ct + "text")
+    evidence: dict[str, tuple[int, int, str]] = {}
+    for node, sentence in _scan(ox, ct + "evidence"):
+        m = _SENTENCE_IRI.search(sentence)
+        if m is None or sentence not in texts:
+            continue
+        ev = (int(m.group(1)), int(m.group(2)), str(texts[sentence]))
+        if node not in evidence or ev < evidence[node]:
+            evidence[node] = ev
+    confidence = _values(ox, ct + "confidence")
+
+    # Relation assertions: one edge each.
+    subjects = _values(ox, rdf + "subject")
+    predicates = _values(ox, rdf + "predicate")
+    objects = _values(ox, rdf + "object")
+    extractors = _values(ox, ct + "extractor")
+    for r in sorted(subjects):
+        s, p, o = subjects[r], predicates.get(r, ""), objects.get(r)
         rel = schema.relations.get(p[len(NS):]) if p.startswith(NS) else None
         if rel is None or s not in types or o not in types:
             dropped["relation with an unknown predicate or end"] += 1
             continue
-        props = {
-            "predicate": rel.name, "confidence": conf, "extractor": extractor, "evidence": text,
-            "article": article_ids.get(art) if art else None, "evidence_start": start, "evidence_end": end,
+        art = _article_of(r, article_ids)
+        start, end, text = evidence.get(r, (None, None, None))
+        pg.edges.append(Edge(keys[s], keys[o], rel.rel_type, {
+            "predicate": rel.name, "confidence": confidence.get(r), "extractor": extractors.get(r), "evidence": text,
+            "article": article_ids[art] if art else None, "evidence_start": start, "evidence_end": end,
             "published": published.get(art) if art else None, "reference": art is None,
-        }
-        old = edges.get(r)
-        first = old[3]["evidence_start"] if old is not None else None
-        if old is not None and (first is None or (start is not None and first <= start)):
-            continue
-        edges[r] = (keys[s], keys[o], rel.rel_type, props)
-    pg.edges.extend(Edge(*e) for _, e in sorted(edges.items()))
+        }))
 
     # Observations.
-    seen: set[str] = set()
-    for iri, e, measure, value, unit, period, conf, text, art in _select(ox, """
-            SELECT ?o ?e ?measure ?value ?unit ?period ?conf ?text ?a WHERE {
-            ?o a ct:Observation ; ct:observationOf ?e ; ct:measure ?measure ; ct:value ?value .
-            OPTIONAL { ?o ct:unit ?unit } OPTIONAL { ?o ct:period ?period } OPTIONAL { ?o ct:confidence ?conf }
-            OPTIONAL { ?o ct:evidence ?sen . ?sen ct:text ?text } OPTIONAL { ?o ct:sourceArticle ?a } }
-            ORDER BY ?o ?text"""):
-        if iri in seen:
-            continue
-        if e not in types:
+    of = _values(ox, ct + "observationOf")
+    obs_props = {name: _values(ox, ct + name) for name in ("measure", "value", "unit", "period")}
+    for iri in sorted(of):
+        e = of[iri]
+        if e not in types or iri not in obs_props["measure"] or iri not in obs_props["value"]:
             dropped["observation of an unknown entity"] += 1
             continue
-        seen.add(iri)
+        art = _article_of(iri, article_ids)
         pg.nodes.append(Node(iri, ("Observation",), {
-            "key": iri, "measure": measure, "value": value, "unit": unit, "period": period, "confidence": conf,
-            "article": article_ids.get(art) if art else None, "published": published.get(art) if art else None,
-            "evidence": text,
+            "key": iri, **{k: v.get(iri) for k, v in obs_props.items()}, "confidence": confidence.get(iri),
+            "article": article_ids[art] if art else None, "published": published.get(art) if art else None,
+            "evidence": evidence.get(iri, (None, None, None))[2],
         }))
         pg.edges.append(Edge(iri, keys[e], OBSERVATION_OF, {}))
     pg.dropped = dict(dropped)
