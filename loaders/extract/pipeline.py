@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from kg.graph import Article, ArticleGraph, Entity, Evidence, Observation, Relation
 from kg.ids import content_hash
+from loaders.extract.calibration import calibrated
 from loaders.extract.descriptors import describe
 from loaders.extract.discover import discover, person_surnames
 from loaders.extract.mentions import default_matcher
@@ -130,8 +131,9 @@ def extract_article(article: Article) -> ArticleGraph:
         if rel.symmetric and s > o:
             s, o = o, s
         k = (s, f.predicate, o)
-        if k not in best or f.confidence > best[k].confidence:
-            best[k] = Relation(subject=s, predicate=f.predicate, object=o, confidence=f.confidence,
+        conf = calibrated(f.rule, f.confidence)
+        if k not in best or conf > best[k].confidence:
+            best[k] = Relation(subject=s, predicate=f.predicate, object=o, confidence=conf,
                                evidence=evidence(f.sentence), extractor=f.rule)
     observations: list[Observation] = []
     seen: set[tuple[str, float, str]] = set()
