@@ -1,0 +1,47 @@
+"""Batched writes (`KGStore.put_articles`): the same store as one transaction per article, outcomes in
+order, repeated and already stored articles handled in place, one generation per batch of new articles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.graph import ArticleGraph
+from kg.store import META_GRAPH, KGStore
+from loaders.extract.pipeline import extract_article
+from loaders.sources import iter_articles
+from tests.conftest import need_shared
+from tests.test_store import graph
+
+
+@pytest.fixture(scope="module")
+def eval_graphs() -> list[ArticleGraph]:
+    return [extract_article(a) for a in iter_articles([need_shared("eval", "articles")])]
+
+
+def content(st: KGStore) -> set[ox.Quad]:
+    """Every quad but the meta graph's (which holds the generation)."""
+    return {q for q in st.quads() if q.graph_name != ox.NamedNode(META_GRAPH)}
+
+
+def test_batch_equals_one_transaction_per_article(tmp_path: Path, eval_graphs: list[ArticleGraph]) -> None:
+    with KGStore.open(tmp_path / "one", write=True) as one, KGStore.open(tmp_path / "batch", write=True) as batch:
+        assert [one.put_article(g) for g in eval_graphs] == ["added"] * len(eval_graphs)
+        start = batch.generation
+        assert batch.put_articles(eval_graphs) == ["added"] * len(eval_graphs)
+        assert batch.generation == start + 1
+        assert content(one) == content(batch)
+        assert batch.put_articles(eval_graphs) == ["unchanged"] * len(eval_graphs)
+        assert batch.generation == start + 1
+
+
+def test_repeated_and_replaced_articles_in_one_batch(tmp_path: Path) -> None:
+    sequence = [graph("a1", ["Alibaba"]), graph("a2", ["Alibaba Group"]), graph("a1", ["Alibaba"]),
+                graph("a2", ["Alibaba Group"], version=2), graph("a3", ["阿里巴巴"])]
+    with KGStore.open(tmp_path / "one", write=True, sync_catalog=False) as one, \
+            KGStore.open(tmp_path / "batch", write=True, sync_catalog=False) as batch:
+        expected = [one.put_article(g) for g in sequence]
+        assert expected == ["added", "added", "unchanged", "replaced", "added"]
+        assert batch.put_articles(sequence) == expected
+        assert content(one) == content(batch)
