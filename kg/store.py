@@ -234,8 +234,7 @@ class KGStore:
                 if self.writable and self._generation != self._opened_at:
                     # RocksDB deletes write-ahead logs made obsolete by the flush only when it next opens the
                     # database: after a corpus ingest they are two thirds of the directory (1.3 of 1.9 GB).
-                    del_later = ox.Store(str(self.path / DB_DIR))
-                    del del_later
+                    ox.Store(str(self.path / DB_DIR))  # opened and closed at once
             finally:
                 self._lock.release()
 

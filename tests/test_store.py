@@ -158,6 +158,15 @@ def test_generation_and_data_survive_reopen(tmp_path: Path) -> None:
             ro.put_article(graph("a2", ["Alibaba"]))
 
 
+def test_closing_a_writer_leaves_no_stale_write_ahead_log(tmp_path: Path) -> None:
+    with KGStore.open(tmp_path / "kg", write=True, sync_catalog=False) as st:
+        for i in range(30):
+            st.put_article(graph(f"a{i}", ["Alibaba"]))
+        wal = sum(f.stat().st_size for f in (tmp_path / "kg" / "oxigraph").glob("*.log"))
+        assert wal > 100_000
+    assert sum(f.stat().st_size for f in (tmp_path / "kg" / "oxigraph").glob("*.log")) < 10_000
+
+
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at .*kg ingest"):
         KGStore.open(tmp_path / "nothing")
