@@ -194,7 +194,7 @@ def export(
     where = "stdout" if output == "-" else output
     err.print(f"[green]wrote[/green] {where} ({chosen.name}): {c['nodes']} nodes, {c['edges']} edges, "
               f"{c['quads']} quads" + (f", {_human(size)}" if size else "") + f" in {elapsed:.2f} s",
-              highlight=False)
+              highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
