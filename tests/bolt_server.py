@@ -176,10 +176,14 @@ def running_bolt_server(database: str = "kg", timeout: float = 180.0) -> Iterato
 
 
 def main() -> None:
-    """Start a server and print how to reach it, until interrupted."""
+    """Start a server and print how to reach it, until interrupted (Ctrl-C, or SIGTERM to this process)."""
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     with running_bolt_server() as s:
-        print(f"uri={s.uri} user={s.user} database={s.database} pid={s.pid}")
-        print(f"export NEO4J_PASSWORD='{s.password}'")
+        print(f"uri={s.uri} user={s.user} database={s.database} pid={s.pid}", flush=True)
+        print(f"export NEO4J_PASSWORD='{s.password}'", flush=True)
         try:
             while True:
                 time.sleep(3600)

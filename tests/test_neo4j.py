@@ -1,7 +1,7 @@
 """Neo4j push, pull, query and bundles, against a real Bolt server (ArcadeDB from `arcadedb-embedded`).
 
-The server starts once for the module (tests/bolt_server.py). Without `arcadedb-embedded` installed the
-Bolt tests fail with a message saying so: they are never skipped.
+The server starts once per test session (tests/bolt_server.py) and is stopped by its pid. Without
+`arcadedb-embedded` installed the Bolt tests fail with a message saying so: they are never skipped.
 """
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ from tests.conftest import ROOT, need_shared
 # ------------------------------------------------------------------------------------------ fixtures --
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bolt() -> Iterator[BoltServer]:
-    """One ArcadeDB Bolt server for the module; a missing `arcadedb-embedded` fails the tests loudly."""
+    """One ArcadeDB Bolt server for the test session; a missing `arcadedb-embedded` fails the tests loudly."""
     try:
         with running_bolt_server() as server:
             yield server
