@@ -149,6 +149,7 @@ def describe_failure(e: BaseException, settings: Settings) -> str:
     if isinstance(e, x.AuthError):
         return f"{where} refused the credentials of user {settings.user!r} (wrong user or password)"
     if isinstance(e, x.ServiceUnavailable | x.SessionExpired):
+        text = _chain_text(e)  # neo4j:// wraps the reason in its routing failure's exception group
         if "looks like HTTP" in text:
             return f"{where} is an HTTP port, not Bolt (Neo4j serves Bolt on 7687, HTTP on 7474)"
         if "Connection refused" in text or "Errno 111" in text:
@@ -171,6 +172,22 @@ def describe_failure(e: BaseException, settings: Settings) -> str:
     if isinstance(e, x.DriverError):
         return f"{where}: {type(e).__name__}: {_first_line(text)}"
     return f"{where}: {type(e).__name__}: {_first_line(text)}"
+
+
+def _chain_text(e: BaseException) -> str:
+    """The messages of an exception, of its causes and context, and of an exception group's members."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        parts.append(str(x))
+        todo += [c for c in (x.__cause__, x.__context__) if c is not None]
+        todo += getattr(x, "exceptions", ())
+    return "\n".join(parts)
 
 
 def _first_line(text: str) -> str:
