@@ -5,14 +5,12 @@ find a node by name and by alias, show a clicked node's facts with their evidenc
 type, and make no network request. A page of hostile strings must render them as text only.
 
 Chromium and chromedriver come from the Debian packages `chromium` and `chromium-driver` (listed in
-`.ci/apt-packages`); nothing is installed at run time. Set `KG_EXPORT_SCREENSHOT=docs/export-screenshot.png`
-to refresh the README's screenshot from the same run.
+`.ci/apt-packages`); nothing is installed at run time.
 """
 from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import socket
 import struct
@@ -246,11 +244,7 @@ def test_clicking_a_node_shows_its_facts_and_evidence(huawei_page: WebDriver, hu
     assert b.execute("return document.querySelector('#details h3').textContent") == f"Facts ({len(facts)})"
     assert "selected" in (b.attribute(b.find('#graph .node[data-key="huawei"]'), "class") or "")
     b.type(b.find("#search"), "\ue00c")
-    target = os.environ.get("KG_EXPORT_SCREENSHOT")
-    shot = b.screenshot()
-    assert _png_size(shot) == (1500, 900)
-    if target:
-        Path(target).write_bytes(shot)
+    assert _png_size(b.screenshot()) == (1500, 900)
 
 
 def test_type_filter_hides_the_nodes_of_a_type(huawei_page: WebDriver, huawei: Subgraph) -> None:
