@@ -6,6 +6,7 @@ are thin wrappers that open the store, show progress and render results.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -90,12 +91,15 @@ def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int
                     on_failure: Callable[[str], None] | None = None,
                     on_progress: Callable[[IngestSummary], None] | None = None,
                     on_stored: Callable[[Article, str], None] | None = None,
-                    summary: IngestSummary | None = None) -> IngestSummary:
-    """Extract and store articles one transaction each; `items` may hold loader failures (anything with a
-    `message`), which are counted and reported. Unchanged articles (same id and content hash) are skipped
-    before extraction unless `force`. `on_stored(article, outcome)` runs once an article is in the store
-    (after its transaction committed, or when it was found unchanged). Counts go into `summary` as they
-    happen (so that an interrupted run can still report them)."""
+                    summary: IngestSummary | None = None, batch: int = 64,
+                    batch_seconds: float = 1.0) -> IngestSummary:
+    """Extract and store articles; `items` may hold loader failures (anything with a `message`), which are
+    counted and reported. Unchanged articles (same id and content hash) are skipped before extraction
+    unless `force`. New articles are written up to `batch` at a time (or what `batch_seconds` gathered) in
+    one transaction (`KGStore.put_articles`: each article whole); stored ones are replaced one transaction
+    each. `on_stored(article, outcome)` runs once an article is in the store (after its transaction
+    committed, or when it was found unchanged). Counts go into `summary` as they happen (so that an
+    interrupted run can still report them; articles of a batch not yet committed are not counted)."""
     from kg.ids import content_hash
 
     started = time.monotonic()
@@ -123,20 +127,36 @@ def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int
             if on_progress is not None:
                 on_progress(summary)
 
+    pending: list[tuple[Article, ArticleGraph]] = []
+    first_pending = 0.0
+
+    def flush() -> None:
+        outcomes = store.put_articles([g for _, g in pending], force=force)
+        for (article, graph), outcome in zip(pending, outcomes, strict=True):
+            if on_stored is not None:
+                on_stored(article, outcome)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            stored[graph.id] = graph.content_hash
+            if outcome != "unchanged":
+                summary.entities += len(graph.entities)
+                summary.relations += len(graph.relations)
+                summary.observations += len(graph.observations)
+        pending.clear()
+
     try:
         for article, graph, error in _extract_all(changed(), jobs):
             if graph is None:
                 fail(f"{article.path or article.id}: {error}")
             else:
-                outcome = store.put_article(graph, force=force)
-                if on_stored is not None:
-                    on_stored(article, outcome)
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
-                stored[graph.id] = graph.content_hash
-                if outcome != "unchanged":
-                    summary.entities += len(graph.entities)
-                    summary.relations += len(graph.relations)
-                    summary.observations += len(graph.observations)
+                if not pending:
+                    first_pending = time.monotonic()
+                pending.append((article, graph))
+                if len(pending) >= batch or time.monotonic() - first_pending >= batch_seconds:
+                    flush()
+            if on_progress is not None:
+                on_progress(summary)
+        if pending:
+            flush()
             if on_progress is not None:
                 on_progress(summary)
     finally:
@@ -173,7 +193,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories (.txt .md .html .json "
                                                      ".jsonl[.gz]).")],
     store: StoreOption = DEFAULT_STORE,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction worker processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction worker processes (default: the "
+                                      "number of CPUs).")] = os.cpu_count() or 1,
     force: Annotated[bool, typer.Option("--force", help="Re-extract unchanged articles too.")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Summary format (table or json).")]
     = OutputFormat.table,
@@ -181,7 +202,7 @@ def ingest(
                                              "soon as it is stored ({id, path, outcome, generation}) or "
                                              "fails ({outcome: failed, error}).")] = None,
 ) -> None:
-    """Read articles, extract their facts and store each article as one transaction."""
+    """Read articles, extract their facts and store them (each article whole, new ones in batches)."""
     from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
