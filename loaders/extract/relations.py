@@ -141,6 +141,9 @@ _MARKET_MOVE = re.compile(r"\b(?:led|lead|leading|driven|drove|drag\w*|boost\w*|
                           r"constituents?|components?|heavyweights?|members?|including|such as|among)\b")
 
 
+_POSSESSOR = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}")
+
+
 def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None:
     for m in reversed(ms):
         if m.end <= pos and m.start >= floor and m.type in ok:
@@ -152,7 +155,7 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
     """Mentions of an allowed type after the cue: the first, and those coordinated with it ("X, Y and Z")."""
     out: list[M] = []
     prev_end = pos
-    for m in ms:
+    for i, m in enumerate(ms):
         if m.start < pos:
             continue
         if m.start > min(ceil, pos + limit):
@@ -163,6 +166,10 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
                 pass
             else:
                 break
+        if m.type == "Place" and i + 1 < len(ms) and ms[i + 1].type in ok and ms[i + 1].type != "Place" \
+                and _POSSESSOR.fullmatch(text, m.end, ms[i + 1].start):
+            prev_end = ms[i + 1].start  # "by China's NPC Standing Committee": the place only says whose
+            continue
         if m.type in ok:
             out.append(m)
             prev_end = m.end
@@ -210,11 +217,12 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
     last_seen: dict[str, M] = {}
     recent_index: tuple[M, int] | None = None
     place_keys = {m.key for m in mentions if m.type == "Place"}
+    outer = _outermost(mentions)
     for s0, s1 in sentences:
         ms: list[M] = []
-        while mi < len(mentions) and mentions[mi].start < s1:
-            if mentions[mi].start >= s0:
-                ms.append(mentions[mi])
+        while mi < len(outer) and outer[mi].start < s1:
+            if outer[mi].start >= s0:
+                ms.append(outer[mi])
             mi += 1
         sent = (s0, s1)
         if ms:
@@ -237,6 +245,19 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
             for sup in _supertypes(m.type):
                 last_seen[sup] = m
     yield from _inner_places(text, mentions, sentences)
+
+
+def _outermost(mentions: list[M]) -> list[M]:
+    """Mentions not inside a longer one: the place in "U.S. sanctions" or "UK government" is no argument of a
+    cue of its own (`_inner_places` reads it)."""
+    out: list[M] = []
+    end = -1
+    for m in mentions:
+        if m.end <= end and out and (out[-1].start, out[-1].end) != (m.start, m.end):
+            continue
+        out.append(m)
+        end = max(end, m.end)
+    return out
 
 
 def _subjects_before(ms: list[M], text: str, subj: M) -> list[M]:

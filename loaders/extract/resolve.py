@@ -116,12 +116,31 @@ def _restrictive_policies(spans: list[Span], catalog: Catalog) -> dict[str, str]
     return {i: next(iter(keys)) for i, keys in found.items() if len(keys) == 1}
 
 
+def _same_places(discovered: list[Span], spans: list[Span], canon: dict[int, str]) -> None:
+    """Names that differ only in how they write a place inside them ("National Security Law for HK" and
+    "... for Hong Kong", "US tariffs" and "U.S. tariffs") are one entity: `canon` is updated in place."""
+    places = [p for p in spans if p.rule == "nested" and p.key]
+    if not places:
+        return
+    first: dict[tuple[str, str], str] = {}
+    for s in discovered:
+        inner = [p for p in places if p.field == s.field and s.start <= p.start and p.end <= s.end]
+        if not inner:
+            continue
+        name = s.text
+        for p in sorted(inner, key=lambda p: -p.start):
+            name = name[: p.start - s.start] + f" {p.key} " + name[p.end - s.start:]
+        k = (s.type, normalize_name(name))
+        canon[id(s)] = first.setdefault(k, canon[id(s)])
+
+
 def resolve(spans: list[Span], catalog: Catalog | None = None) -> Resolved:
     """Group spans by entity: catalog key, catalog form by normalised name, else type + normalised name."""
     catalog = catalog or load_catalog()
     idx = _catalog_index(catalog)
     discovered = [s for s in spans if s.key is None]
     canon = _group_discovered(discovered)
+    _same_places(discovered, spans, canon)
     short = _short_forms(spans, catalog) if discovered else {}
     restrictive = _restrictive_policies(spans, catalog) if discovered else {}
     by_key: dict[str, list[Span]] = defaultdict(list)
