@@ -118,7 +118,7 @@ _RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 _PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejected|rejects|refused|"
                        r"declined to|without|nor|halted|ended|scrapped|cancel\w*|abandon\w*)\b")
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–|；|：|但|而")
+_CLAUSE_BREAK = re.compile(r";|\)\s+[-–—]{1,2}\s|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–|；|：|但|而")
 _PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
                             r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
                             r"(?:giant|company|firm|group|startup|maker))\b")
@@ -148,6 +148,26 @@ def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None
     for m in reversed(ms):
         if m.end <= pos and m.start >= floor and m.type in ok:
             return m
+    return None
+
+
+# The addressee ("told Reuters", "confirmed to Reuters"), a thing held ("with its advanced ERNIE model") and a
+# dateline ("SHENZHEN (Reuters) -") are not the subject of the verb that follows.
+_OBLIQUE_BEFORE = re.compile(r"(?:\b(?:told|(?:said|confirmed|told|explained|disclosed|revealed) to)|"
+                             r"\bwith (?:its|their|his|her)(?:\s+[\w-]+){0,3})\s+$")
+_DATELINE_AFTER = re.compile(r"\)\s*[-–—]")
+
+
+def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int) -> M | None:
+    """The nearest mention of an allowed type before `pos` that can be a subject (see `_OBLIQUE_BEFORE`)."""
+    for m in reversed(ms):
+        if m.end > pos or m.type not in ok:
+            continue
+        if m.start < floor:
+            break
+        if _OBLIQUE_BEFORE.search(text, max(floor, m.start - 40), m.start) or _DATELINE_AFTER.match(text, m.end):
+            continue
+        return m
     return None
 
 
@@ -303,7 +323,7 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
             objs = [o for o in [_nearest_before(ms, cue.start(), obj_ok, floor)] if o]
             conf = 0.7
         else:
-            subj = _nearest_before(ms, cue.start(), subj_ok, floor)
+            subj = _subject_before(ms, text, cue.start(), subj_ok, floor)
             objs = _objects_after(ms, text, cue.end(), obj_ok, ceil)
             conf = 0.75
             if subj is None and floor > s0 and _RELATIVE.search(text, max(s0, floor - 10), floor):
