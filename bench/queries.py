@@ -59,7 +59,7 @@ def rdflib_latencies(store: Path, runs: int, per_query: int, cap: float,
 
 
 def bench_queries(store_path: Path, runs: int, log: Callable[[str], None], *, rdflib_fallback: Path | None = None,
-                  rdflib_cap: float = 300, rdflib_per_query: int = 30) -> list[Figure]:
+                  rdflib_cap: float = 300, rdflib_per_query: int = 20) -> list[Figure]:
     """Figures for every named query on `store_path`; rdflib runs on the same store within `rdflib_cap`
     seconds in all, else on `rdflib_fallback` (a smaller store), and the table says which."""
     from kg import queries as nq

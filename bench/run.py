@@ -56,7 +56,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"), help="subsets and stores go here")
     ap.add_argument("--store", type=Path, help="an existing store for the queries and export sections")
     ap.add_argument("--rdflib-cap", type=float, default=None, help="seconds rdflib may take in all")
-    ap.add_argument("--synth-scales", default=None, help="comma-separated multiples for the synth section")
+    ap.add_argument("--synth-scales", default=None, help="comma-separated multiples for the synth section "
+                    "(default 1,2,5,10)")
+    ap.add_argument("--synth-base", type=int, default=None, help="articles multiplied by the synth section "
+                    "(default 1,600, a tenth of the corpus; 0 for all of it)")
     args = ap.parse_args(argv)
 
     sections = args.only or [s for s in SECTIONS if s != "synth"]
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     if "queries" in sections:
         from bench.queries import bench_queries
 
-        cap = args.rdflib_cap if args.rdflib_cap is not None else (60 if quick else 600)
+        cap = args.rdflib_cap if args.rdflib_cap is not None else (120 if quick else 300)
         figures += bench_queries(big_store, 3 if quick else 7, _log, rdflib_cap=cap,
                                  rdflib_fallback=small_store if small_store.exists() else None)
     if "export" in sections:
@@ -93,9 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     if "synth" in sections:
         from bench.synth import bench_synth
 
-        scales = [int(s) for s in args.synth_scales.split(",")] if args.synth_scales else ([1, 2] if quick
-                                                                                         else [1, 10])
-        figures += bench_synth(scales, 200 if quick else None, work, args.jobs, _log)
+        scales = [int(s) for s in args.synth_scales.split(",")] if args.synth_scales else (
+            [1, 2] if quick else [1, 2, 5, 10])
+        base = args.synth_base if args.synth_base is not None else (200 if quick else 1600)
+        figures += bench_synth(scales, base or None, work, args.jobs, _log)
 
     title = (f"chinatech-kg benchmarks — {time.strftime('%Y-%m-%d %H:%M')}, {info['nproc']} CPUs, {info['ram']}, "
              f"Python {info['python']}, load {info['load']} → {load_average()}"
