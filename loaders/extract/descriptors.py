@@ -80,7 +80,7 @@ def find_descriptions(text: str, mentions: list[M], place_keys: set[str]) -> lis
     starts = {m.start: m for m in mentions}
     for d in _HEAD_WORD.finditer(text):
         head_start = d.start()
-        window = text[max(0, head_start - 70):head_start]
+        window = text[max(0, head_start - 70):head_start].replace("\n", " ")
         words = window.split(" ")[:-1] if window.endswith(" ") else []
         mods: list[str] = []
         det = ""

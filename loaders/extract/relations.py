@@ -113,6 +113,7 @@ CUES_ZH: list[tuple[str, str]] = [
 _CUE_ZH = re.compile("|".join(f"(?P<{p}>{rx})" for p, rx in CUES_ZH))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEGATION_ZH = re.compile(r"不|没有|未|并非|否认|拒绝|暂停|终止")
+_NEAR_ONLY = {"on", "against", "by", "along"}  # prepositions as cues: only right after their subject
 _RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 # Passive voice flips roles: "ERNIE, developed by Baidu".
 _PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
@@ -322,6 +323,10 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
             subjects = _objects_after(ms, text, by, subj_ok, ceil, 80)
             objs = [o for o in [_nearest_before(ms, cue.start(), obj_ok, floor)] if o]
             conf = 0.7
+            if not objs and floor > s0 and _RELATIVE.search(text, max(s0, floor - 10), floor):
+                # "The company, which has been targeted by U.S. restrictions"
+                objs = [o for o in [_nearest_before(ms, floor, obj_ok, s0)] if o]
+                rule += "/relative"
         else:
             subj = _subject_before(ms, text, cue.start(), subj_ok, floor)
             objs = _objects_after(ms, text, cue.end(), obj_ok, ceil)
@@ -345,6 +350,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                     subjects, objs = [ms[i - 1]], [subj]
         if not subjects or not objs:
             continue
+        if cue.group() in _NEAR_ONLY and cue.start() - subjects[0].end > 30:
+            continue  # "tariffs on China", not "... sanctions, began selling online on Tuesday"
         lo = min(subjects[0].end, cue.start())
         if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
             continue
