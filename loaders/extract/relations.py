@@ -266,6 +266,30 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
             for sup in _supertypes(m.type):
                 last_seen[sup] = m
     yield from _inner_places(text, mentions, sentences)
+    yield from _owner_prefix(text, mentions, sentences)
+
+
+def _owner_prefix(text: str, mentions: list[M], sentences: list[tuple[int, int]]) -> Iterator[Found]:
+    """A product named after the company the article names ("DeepSeek-R1", "Alibaba Cloud", "Huawei Mate 60")
+    is developed by that company."""
+    firms = {text[m.start:m.end].casefold(): m.key for m in mentions if m.type == "Company" and not m.coref}
+    if not firms:
+        return
+    import bisect
+
+    starts = [s for s, _ in sentences]
+    seen: set[tuple[str, str]] = set()
+    for m in mentions:
+        if m.type not in ("AIModel", "Chip", "Product") or m.coref:
+            continue
+        name = text[m.start:m.end].casefold()
+        for cut in re.finditer(r"[\s-]", name):
+            key = firms.get(name[:cut.start()])
+            if key is not None and (key, m.key) not in seen and cut.start() >= 3:
+                seen.add((key, m.key))
+                sent = sentences[max(0, bisect.bisect_right(starts, m.start) - 1)] if sentences else (m.start, m.end)
+                yield Found(key, "develops", m.key, 0.8, "name:owner-prefix", sent)
+                break
 
 
 def _outermost(mentions: list[M]) -> list[M]:
@@ -374,8 +398,17 @@ _POSSESSIVE = {
     ("Place", "Company"): "headquarteredIn",
     ("Org", "Policy"): "issuedBy",
     ("Place", "Policy"): "issuedBy",
-    ("Company", "Person"): "leads",
+    ("Place", "GovernmentBody"): "headquarteredIn",
+    ("Company", "Technology"): "develops",
 }
+# "Huawei's HiSilicon chip division", "Alibaba's chip unit T-Head"
+_UNIT = r"(?:unit|subsidiary|arm|affiliate|division|spin-?off)"
+_UNIT_GAP = re.compile(rf"['’]s\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*")
+_UNIT_AFTER = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\b")
+_FUNCTION_WORD = re.compile(r"\b(?:to|of|for|in|on|with|from|by|at|and|or|as|than)\b")
+# "TikTok-parent ByteDance", "ChatGPT maker OpenAI"
+_MAKER_GAP = re.compile(r"[-\s](?:parent|owner|maker|developer|creator|operator)\s+(?:company\s+|firm\s+)?")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 
 
 def _group(t: str) -> tuple[str, ...]:
@@ -386,6 +419,21 @@ def _group(t: str) -> tuple[str, ...]:
     return (t,)
 
 
+# "its ERNIE AI model", "its next-generation artificial intelligence model Ernie", "its AI chatbot—Ernie Bot",
+# "its current version, Ernie 4.0"
+_ITS = re.compile(r"\b[Ii]ts\s+(?:(?:[\w.-]+\s+){0,5}|(?:[\w.-]+\s+){0,3}[\w.-]+\s*(?:,|—|–|--|:)\s*[\"“]?)$")
+
+
+def _coordinated_after(ms: list[M], text: str, first: M) -> list[M]:
+    """`first` and the names of its type coordinated with it ("Huawei or ZTE Corp", "A, B and C")."""
+    out = [first]
+    i = ms.index(first) + 1 if first in ms else len(ms)
+    while i < len(ms) and ms[i].type == first.type and _LIST_GAP.fullmatch(text, out[-1].end, ms[i].start):
+        out.append(ms[i])
+        i += 1
+    return out
+
+
 def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: set[str]) -> Iterator[Found]:
     for a, b in zip(ms, ms[1:], strict=False):
         gap = text[a.end:b.start]
@@ -394,12 +442,26 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
             for ga in _group(a.type):
                 for gb in _group(b.type):
                     pred = _POSSESSIVE.get((ga, gb))
-                    if pred == "headquarteredIn" or pred == "leads":
+                    if gb == "Technology" and _FUNCTION_WORD.search(gap):
+                        continue  # "Huawei's access to chipmaking tools": the firm owns the access, not the tools
+                    if pred == "headquarteredIn" and b.type == "Company":
+                        # "China's Huawei or ZTE Corp": the place holds for the coordinated names too
+                        for c in _coordinated_after(ms, text, b):
+                            yield Found(c.key, pred, a.key, 0.7, "construction:possessive", sent)
+                    elif pred == "headquarteredIn":
                         yield Found(b.key, pred, a.key, 0.7, "construction:possessive", sent)
                     elif pred == "issuedBy":
                         yield Found(b.key, pred, a.key, 0.75, "construction:possessive", sent)
                     elif pred:
                         yield Found(a.key, pred, b.key, 0.8, "construction:possessive", sent)
+        if a.type == "Company" and b.type == "Company" and (
+                _UNIT_GAP.fullmatch(gap) or (re.fullmatch(r"['’]s\s+", gap) and _UNIT_AFTER.match(text, b.end))):
+            yield Found(b.key, "subsidiaryOf", a.key, 0.8, "construction:unit-of", sent)
+        if b.type == "Company" and _MAKER_GAP.fullmatch(gap):
+            if a.type in ("Chip", "AIModel", "Product"):
+                yield Found(b.key, "develops", a.key, 0.8, "construction:maker", sent)
+            elif a.type == "Company" and gap.startswith("-parent"):
+                yield Found(a.key, "subsidiaryOf", b.key, 0.8, "construction:maker", sent)
         # "Huawei Mate 60", "Nvidia H20 chips"
         if gap == " " and a.type == "Company" and b.type in ("Chip", "AIModel", "Product"):
             yield Found(a.key, "develops", b.key, 0.75, "construction:compound", sent)
@@ -421,7 +483,7 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
     for m in ms:
         if m.type not in ("AIModel", "Chip", "Product"):
             continue
-        its = re.search(r"\b[Ii]ts\s+(?:[\w-]+\s+){0,3}$", text[max(sent[0], m.start - 40):m.start])
+        its = _ITS.search(text[max(sent[0], m.start - 60):m.start])
         if its:
             owner = next((o for o in reversed(ms) if o.end <= m.start - len(its.group(0))
                           and o.type in ("Company", "GovernmentBody")), None)
