@@ -235,13 +235,17 @@ class _CsvFile:
 
 @dataclass
 class BuildStats:
-    """What a build loaded and how long it took (seconds)."""
+    """What a build (or an incremental update) wrote and how long it took (seconds); `pairs` are the
+    relationship tables' FROM/TO pairs."""
 
     nodes: int = 0
     edges: int = 0
     project_s: float = 0.0
     load_s: float = 0.0
     skipped: dict[str, int] = field(default_factory=dict)
+    pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    incremental: bool = False
+    articles: int = 0  # articles an incremental update re-read
 
 
 def _lit(s: str) -> str:
@@ -326,9 +330,9 @@ def build_database(pg: PropertyGraph, path: Path, *, threads: int = 0) -> BuildS
         for (rel, s, o), f in efiles.items():
             f.close()
             conn.execute(f"COPY {rel} FROM {_lit(str(f.path))} ({f.options(**{'from': _lit(s), 'to': _lit(o)})})")
-        conn.execute("CHECKPOINT")
     conn.close()
-    db.close()
+    db.close()  # checkpoints
+    stats.pairs = {rel: sorted(prs) for rel, prs in pairs.items()}
     stats.load_s = time.perf_counter() - t0
     return stats
 
@@ -364,6 +368,8 @@ class CypherDB:
 
         self.path = Path(path)
         self.write = write
+        if write:  # the projection no longer mirrors the store: the next refresh rebuilds it
+            Path(str(self.path) + ".written").touch()
         try:
             self._db = ladybug.Database(str(self.path), read_only=not write, max_num_threads=threads)
             self._conn = ladybug.Connection(self._db)
@@ -444,9 +450,140 @@ def _locked(cypher_dir: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False) -> tuple[Path, BuildStats | None]:
-    """Make the Cypher database of `store` match its current generation; return its path and, when it
-    was rebuilt, the build statistics."""
+def _catalog_hash(store: Any) -> str | None:
+    from kg.store import META_GRAPH, STORE_NS
+
+    for (h,) in _select_rows(store, f"SELECT ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?m <{STORE_NS}catalogHash> ?h }} }}"):
+        return str(h)
+    return None
+
+
+def _select_rows(store: Any, query: str) -> list[tuple[Any, ...]]:
+    from kg.sparql import run_select
+
+    return run_select(store, query)[1]
+
+
+def _article_hashes(store: Any) -> dict[str, str] | None:
+    """Article id -> stored content hash ("" when it has none), or None when the store cannot say."""
+    ids, hashes = getattr(store, "article_ids", None), getattr(store, "article_hashes", None)
+    if ids is None or hashes is None:
+        return None
+    known = hashes()
+    return {a: known.get(a, "") for a in ids()}
+
+
+@dataclass
+class _Plan:
+    """What changed in the store since the database was built: article ids to drop and to (re)load."""
+
+    drop: list[str]
+    load: list[str]
+
+
+def _plan(store: Any, state: Mapping[str, Any], cypher_dir: Path, max_share: float) -> _Plan | None:
+    """The articles to update when every generation step since the build is one article added, replaced
+    or removed (and the catalog and layout are unchanged); None when only a rebuild is safe or cheaper."""
+    old_gen, new_gen = state.get("generation"), _generation(store)
+    db = cypher_dir / str(state.get("db", ""))
+    if (state.get("format") != FORMAT_VERSION or not isinstance(old_gen, int) or not isinstance(new_gen, int)
+            or new_gen < old_gen or not state.get("articles") and state.get("articles") != {}
+            or not db.exists() or Path(str(db) + ".written").exists()
+            or state.get("catalog") != _catalog_hash(store)):
+        return None
+    old: dict[str, str] = state["articles"]
+    new = _article_hashes(store)
+    if new is None:
+        return None
+    removed = sorted(set(old) - set(new))
+    added = sorted(set(new) - set(old))
+    changed = sorted(a for a in set(old) & set(new) if old[a] != new[a])
+    if len(removed) + len(added) + len(changed) != new_gen - old_gen:
+        return None  # an update the article hashes do not explain (a SPARQL update, a forced re-ingest…)
+    if len(removed) + len(added) + len(changed) > max(50, max_share * len(new)):
+        return None  # a bulk load is faster
+    return _Plan(drop=removed + changed, load=added + changed)
+
+
+_CAST = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
+
+
+def _set_clause(var: str, props: Mapping[str, str], skip: tuple[str, ...] = ("key",)) -> str:
+    return ", ".join(f"{var}.{p} = CAST(r.{p} AS {_CAST[k]})" for p, k in props.items() if p not in skip)
+
+
+def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[list[str]]]) -> BuildStats:
+    """Apply a plan to the database at `path` (a copy of the current one): drop the facts of the dropped
+    articles, re-read the loaded ones and the entities either touches, write them back."""
+    import ladybug
+
+    from kg.projection import project_articles
+
+    t0 = time.perf_counter()
+    stats = BuildStats(incremental=True, articles=len(set(plan.drop) | set(plan.load)))
+    schema = load_schema()
+    allowed = {rel: {tuple(p) for p in prs} for rel, prs in pairs.items()}
+    db = ladybug.Database(str(path), auto_checkpoint=False)
+    conn = ladybug.Connection(db)
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        touched: set[str] = set()
+        if plan.drop:
+            ids = {"ids": plan.drop}
+            result = conn.execute("MATCH (a:Article)-[:MENTIONS]->(e) WHERE a.key IN $ids "
+                                  "RETURN DISTINCT e.key, label(e)", ids)
+            tables = dict(result.get_all())  # type: ignore[union-attr]
+            touched = set(tables)
+            for rel in schema.core_relations:
+                conn.execute(f"MATCH ()-[r:{schema.relations[rel].rel_type}]->() WHERE r.article IN $ids DELETE r", ids)
+            conn.execute("MATCH (o:Observation) WHERE o.article IN $ids DETACH DELETE o", ids)
+            conn.execute("MATCH (a:Article) WHERE a.key IN $ids DETACH DELETE a", ids)
+        t1 = time.perf_counter()
+        pg = project_articles(store, plan.load, touched)
+        stats.project_s = time.perf_counter() - t1
+        table = {n.key: n.labels[0] for n in pg.nodes}
+        present = {n.key for n in pg.nodes if "Entity" in n.labels}
+        for key in sorted(touched - present):  # entities no article mentions any more
+            conn.execute(f"MATCH (n:{tables[key]} {{key: $k}}) DETACH DELETE n", {"k": key})
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for n in pg.nodes:
+            by_table.setdefault(n.labels[0], []).append(n.props)
+        for t, rows in by_table.items():
+            props = ENTITY_PROPS if t in schema.core_types else ARTICLE_PROPS if t == "Article" else OBSERVATION_PROPS
+            verb = "MERGE" if props is ENTITY_PROPS else "CREATE"
+            conn.execute(f"UNWIND $rows AS r {verb} (n:{t} {{key: r.key}}) SET {_set_clause('n', props)}",
+                         {"rows": rows})
+            stats.nodes += len(rows)
+        by_pair: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for e in pg.edges:
+            pair = (table.get(e.src), table.get(e.dst))
+            if None in pair or pair not in allowed.get(e.type, set()):
+                raise _RebuildNeededError(f"{e.type} {pair}")
+            by_pair.setdefault((e.type, *pair), []).append({"src": e.src, "dst": e.dst, **e.props})  # type: ignore[arg-type]
+        for (rel, s_table, o_table), rows in by_pair.items():
+            props = "" if rel in (MENTIONS, OBSERVATION_OF) else (
+                " {" + ", ".join(f"{p}: CAST(r.{p} AS {_CAST[k]})" for p, k in RELATION_PROPS.items()) + "}")
+            conn.execute(f"UNWIND $rows AS r MATCH (a:{s_table} {{key: r.src}}), (b:{o_table} {{key: r.dst}}) "
+                         f"CREATE (a)-[:{rel}{props}]->(b)", {"rows": rows})
+            stats.edges += len(rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+        db.close()
+    stats.pairs = {rel: [tuple(p) for p in prs] for rel, prs in pairs.items()}  # type: ignore[misc]
+    stats.load_s = time.perf_counter() - t0 - stats.project_s
+    return stats
+
+
+class _RebuildNeededError(Exception):
+    """An incremental update met data it cannot place (a relation pair the tables lack)."""
+
+
+def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
+            max_share: float = 0.05) -> tuple[Path, BuildStats | None]:
+    """Make the Cypher database of `store` match the store's current generation: reuse it, update it in
+    place of a copy (when the changes since are a few articles added, replaced or removed), or rebuild it.
+    Returns its path and, when it changed, what was written."""
     cypher_dir = cypher_dir or _store_dir(store) / "cypher"
     generation = _generation(store)
     state = _read_state(cypher_dir)
@@ -456,15 +593,26 @@ def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False) 
         state = _read_state(cypher_dir)
         if not force and _fresh(state, generation, cypher_dir):
             return cypher_dir / state["db"], None
-        t0 = time.perf_counter()
-        pg = project(store)
-        project_s = time.perf_counter() - t0
+        articles = _article_hashes(store)
         name = f"db-{uuid.uuid4().hex[:12]}"
-        stats = build_database(pg, cypher_dir / name)
-        stats.project_s = project_s
+        plan = None if force else _plan(store, state, cypher_dir, max_share)
+        stats: BuildStats | None = None
+        if plan is not None:
+            shutil.copyfile(cypher_dir / state["db"], cypher_dir / name)
+            try:
+                stats = _update_database(store, cypher_dir / name, plan, state["pairs"])
+            except _RebuildNeededError:
+                (cypher_dir / name).unlink(missing_ok=True)
+        if stats is None:
+            t0 = time.perf_counter()
+            pg = project(store)
+            project_s = time.perf_counter() - t0
+            stats = build_database(pg, cypher_dir / name)
+            stats.project_s = project_s
         tmp = _state_path(cypher_dir).with_suffix(".tmp")
         tmp.write_text(json.dumps({"format": FORMAT_VERSION, "generation": generation, "db": name,
-                                   "nodes": stats.nodes, "edges": stats.edges}))
+                                   "catalog": _catalog_hash(store), "articles": articles,
+                                   "pairs": stats.pairs}))
         os.replace(tmp, _state_path(cypher_dir))
         for old in cypher_dir.glob("db-*"):  # readers holding an old file open keep it until they close
             if not old.name.startswith(name):

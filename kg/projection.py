@@ -23,7 +23,7 @@ from typing import Any
 
 from ontology.schema import NS, REFERENCE_GRAPH, load_schema
 
-__all__ = ["Node", "Edge", "PropertyGraph", "project", "oxigraph_store", "python_value",
+__all__ = ["Node", "Edge", "PropertyGraph", "project", "project_articles", "oxigraph_store", "python_value",
            "ENTITY_PROPS", "ARTICLE_PROPS", "OBSERVATION_PROPS", "RELATION_PROPS", "MENTIONS", "OBSERVATION_OF"]
 
 MENTIONS = "MENTIONS"
@@ -118,16 +118,77 @@ def _scan(ox: Any, prop: str, obj: str | None = None, graph: str | None = None) 
             yield row[0].value, python_value(row[1])
 
 
-def _values(ox: Any, prop: str) -> dict[str, Any]:
-    """Subject IRI -> the smallest value of `prop` (a deterministic pick when there are several)."""
-    out: dict[str, Any] = {}
-    for s, v in _scan(ox, prop):
-        if s not in out or str(v) < str(out[s]):
-            out[s] = v
-    return out
-
-
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+# The predicates the projection reads: entity descriptions, then what article graphs hold.
+_ENTITY_PREDICATES = (NS + "key", _RDFS_LABEL, _ALT_LABEL, NS + "ticker", NS + "wikidata")
+_ARTICLE_PREDICATES = tuple(NS + p for p in (
+    "articleId", "title", "published", "sourceUrl", "sourceName", "lang", "mentions", "text", "evidence",
+    "confidence", "extractor", "observationOf", "measure", "value", "unit", "period",
+)) + (_RDF + "subject", _RDF + "predicate", _RDF + "object")
 _SENTENCE_IRI = re.compile(r"#s(\d+)-(\d+)$")
+
+
+class _Facts:
+    """The triples the projection needs, by predicate: subject IRI -> values; plus each entity's core
+    types (in ontology order) and which entities the catalog describes."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.types: dict[str, list[str]] = defaultdict(list)
+        self.catalog: set[str] = set()
+
+    def add(self, s: str, p: str, o: Any) -> None:
+        self.values[p][s].append(o)
+
+    def one(self, p: str) -> dict[str, Any]:
+        """Subject -> the smallest value of `p` (a deterministic pick when there are several)."""
+        return {s: min(vs, key=str) for s, vs in self.values[p].items()}
+
+    def many(self, p: str) -> dict[str, list[Any]]:
+        return self.values[p]
+
+
+def _store_facts(ox: Any) -> _Facts:
+    """Every fact the projection needs, one single-pattern SELECT per predicate."""
+    facts = _Facts()
+    for p in (*_ENTITY_PREDICATES, *_ARTICLE_PREDICATES):
+        for s, o in _scan(ox, p):
+            facts.add(s, p, o)
+    for t in load_schema().core_types:
+        for s, _ in _scan(ox, _RDF + "type", NS + t):
+            facts.types[s].append(t)
+    facts.catalog = {s for s, _ in _scan(ox, NS + "key", graph=REFERENCE_GRAPH)}
+    return facts
+
+
+def _article_facts(ox: Any, article_ids: list[str], entity_iris: set[str]) -> _Facts:
+    """The facts of some articles' named graphs and the descriptions of some entities (for an update)."""
+    from kg.ids import article_graph_iri
+
+    wanted = set(_ARTICLE_PREDICATES)
+    facts = _Facts()
+    for aid in article_ids:
+        for row in ox.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{article_graph_iri(aid)}> {{ ?s ?p ?o }} }}"):
+            if row[1].value in wanted:
+                facts.add(row[0].value, row[1].value, python_value(row[2]))
+    core = set(load_schema().core_types)
+    order = {t: i for i, t in enumerate(load_schema().core_types)}
+    describe = set(_ENTITY_PREDICATES)
+    wanted_e = ", ".join(f"<{p}>" for p in (*_ENTITY_PREDICATES, _RDF + "type"))
+    for e in sorted(entity_iris):
+        for row in ox.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{e}> ?p ?o }} FILTER(?p IN ({wanted_e})) }}"):
+            p, o = row[0].value, row[1]
+            if p in describe:
+                facts.add(e, p, python_value(o))
+                if p == NS + "key" and row[2].value == REFERENCE_GRAPH:
+                    facts.catalog.add(e)
+            elif p == _RDF + "type" and o.value.startswith(NS) and o.value[len(NS):] in core:
+                if o.value[len(NS):] not in facts.types[e]:
+                    facts.types[e].append(o.value[len(NS):])
+        facts.types[e].sort(key=order.__getitem__)
+    return facts
 
 
 def _article_of(node_iri: str, articles: dict[str, str]) -> str | None:
@@ -144,71 +205,86 @@ def project(store: Any) -> PropertyGraph:
     on-disk store Oxigraph answers one big join with OPTIONALs far more slowly (minutes against seconds).
     Offsets of sentences and the article of an assertion or observation come from their IRIs
     (docs/data-model.md, Identifiers)."""
+    return _assemble(_store_facts(oxigraph_store(store)))
+
+
+def project_articles(store: Any, article_ids: list[str], entity_keys: set[str]) -> PropertyGraph:
+    """The part of the projection that some articles hold (their Article and Observation nodes, their
+    relation edges and mentions) plus the current nodes of some entities (those still in the store):
+    what an incremental update of the Cypher database writes."""
+    from kg.ids import entity_iri
+
     ox = oxigraph_store(store)
+    entities = {entity_iri(k) for k in entity_keys}
+    facts = _article_facts(ox, article_ids, set())
+    entities |= {e for vs in facts.many(NS + "mentions").values() for e in vs}
+    entity_facts = _article_facts(ox, [], entities)
+    for p, by_subject in entity_facts.values.items():
+        for s, vs in by_subject.items():
+            for v in vs:
+                facts.add(s, p, v)
+    facts.types, facts.catalog = entity_facts.types, entity_facts.catalog
+    return _assemble(facts)
+
+
+def _assemble(facts: _Facts) -> PropertyGraph:
+    """Nodes and edges from the collected facts."""
     schema = load_schema()
     pg = PropertyGraph()
     dropped: dict[str, int] = defaultdict(int)
-    ct, rdf = NS, "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    ct = NS
 
     # Entities: one core type each (the first in ontology order when data says more than one).
-    keys = _values(ox, ct + "key")
+    keys = facts.one(ct + "key")
     types: dict[str, str] = {}
-    for t in schema.core_types:
-        for iri, _ in _scan(ox, rdf + "type", ct + t):
-            if iri not in keys:
-                continue
-            if iri in types:
+    for iri, ts in facts.types.items():
+        if iri in keys and ts:
+            types[iri] = ts[0]
+            if len(ts) > 1:
                 dropped["entity with several core types"] += 1
-            else:
-                types[iri] = t
-    catalog = {iri for iri, _ in _scan(ox, ct + "key", graph=REFERENCE_GRAPH)}
-    labels = {k: str(v) for k, v in _values(ox, "http://www.w3.org/2000/01/rdf-schema#label").items()}
-    aliases: dict[str, set[str]] = defaultdict(set)
-    for iri, v in _scan(ox, "http://www.w3.org/2004/02/skos/core#altLabel"):
-        aliases[iri].add(str(v))
-    tickers: dict[str, set[str]] = defaultdict(set)
-    for iri, v in _scan(ox, ct + "ticker"):
-        tickers[iri].add(str(v))
-    wikidata = _values(ox, ct + "wikidata")
-    for iri, t in types.items():
+    labels = {k: str(v) for k, v in facts.one(_RDFS_LABEL).items()}
+    aliases, tickers = facts.many(_ALT_LABEL), facts.many(ct + "ticker")
+    wikidata = facts.one(ct + "wikidata")
+    for iri, t in sorted(types.items()):
         key = keys[iri]
         pg.nodes.append(Node(key, schema.labels(t), {
-            "key": key, "iri": iri, "type": t, "label": labels.get(iri, key), "aliases": sorted(aliases[iri]),
-            "tickers": sorted(tickers[iri]), "wikidata": wikidata.get(iri),
-            "source": "catalog" if iri in catalog else "discovered",
+            "key": key, "iri": iri, "type": t, "label": labels.get(iri, key),
+            "aliases": sorted({str(a) for a in aliases.get(iri, ())}),
+            "tickers": sorted({str(a) for a in tickers.get(iri, ())}), "wikidata": wikidata.get(iri),
+            "source": "catalog" if iri in facts.catalog else "discovered",
         }))
 
     # Articles and their mentions.
-    article_ids = _values(ox, ct + "articleId")
-    props = {name: _values(ox, ct + prop) for name, prop in (
+    article_ids = facts.one(ct + "articleId")
+    props = {name: facts.one(ct + prop) for name, prop in (
         ("title", "title"), ("published", "published"), ("source_url", "sourceUrl"), ("source_name", "sourceName"),
         ("lang", "lang"))}
     published = props["published"]
     for iri, aid in sorted(article_ids.items()):
         pg.nodes.append(Node(aid, ("Article",), {"key": aid, "iri": iri, **{k: v.get(iri) for k, v in props.items()}}))
-    for a, e in sorted(set(_scan(ox, ct + "mentions"))):
-        if a in article_ids and e in types:
-            pg.edges.append(Edge(article_ids[a], keys[e], MENTIONS, {}))
-        else:
-            dropped["mention of an unknown entity"] += 1
+    for a, es in sorted(facts.many(ct + "mentions").items()):
+        for e in sorted(set(es)):
+            if a in article_ids and e in types:
+                pg.edges.append(Edge(article_ids[a], keys[e], MENTIONS, {}))
+            else:
+                dropped["mention of an unknown entity"] += 1
 
     # Evidence sentences, shared by assertions and observations; several per fact keep the earliest.
-    texts = _values(ox, ct + "text")
+    texts = facts.one(ct + "text")
     evidence: dict[str, tuple[int, int, str]] = {}
-    for node, sentence in _scan(ox, ct + "evidence"):
-        m = _SENTENCE_IRI.search(sentence)
-        if m is None or sentence not in texts:
-            continue
-        ev = (int(m.group(1)), int(m.group(2)), str(texts[sentence]))
-        if node not in evidence or ev < evidence[node]:
-            evidence[node] = ev
-    confidence = _values(ox, ct + "confidence")
+    for node, sentences in facts.many(ct + "evidence").items():
+        for sentence in sentences:
+            m = _SENTENCE_IRI.search(sentence)
+            if m is None or sentence not in texts:
+                continue
+            ev = (int(m.group(1)), int(m.group(2)), str(texts[sentence]))
+            if node not in evidence or ev < evidence[node]:
+                evidence[node] = ev
+    confidence = facts.one(ct + "confidence")
 
     # Relation assertions: one edge each.
-    subjects = _values(ox, rdf + "subject")
-    predicates = _values(ox, rdf + "predicate")
-    objects = _values(ox, rdf + "object")
-    extractors = _values(ox, ct + "extractor")
+    subjects, predicates, objects = (facts.one(_RDF + x) for x in ("subject", "predicate", "object"))
+    extractors = facts.one(ct + "extractor")
     for r in sorted(subjects):
         s, p, o = subjects[r], predicates.get(r, ""), objects.get(r)
         rel = schema.relations.get(p[len(NS):]) if p.startswith(NS) else None
@@ -224,8 +300,8 @@ def project(store: Any) -> PropertyGraph:
         }))
 
     # Observations.
-    of = _values(ox, ct + "observationOf")
-    obs_props = {name: _values(ox, ct + name) for name in ("measure", "value", "unit", "period")}
+    of = facts.one(ct + "observationOf")
+    obs_props = {name: facts.one(ct + name) for name in ("measure", "value", "unit", "period")}
     for iri in sorted(of):
         e = of[iri]
         if e not in types or iri not in obs_props["measure"] or iri not in obs_props["value"]:

@@ -2,6 +2,7 @@
 from a store (labels, properties, escaping), and keeping it in step with the store's generation."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.cypher import CypherDB, check_read_only, label_unions, refresh, rewrite_labels, table_pairs, tokenize
+from kg.cypher import (
+    CypherDB,
+    build_database,
+    check_read_only,
+    label_unions,
+    refresh,
+    rewrite_labels,
+    table_pairs,
+    tokenize,
+)
 from kg.errors import QueryError
 from kg.graph import ArticleGraph, Entity, Evidence, Observation, Relation
 from kg.projection import project
@@ -206,22 +216,68 @@ def test_the_database_is_opened_read_only(store: KGStore, db: CypherDB) -> None:
 # ------------------------------------------------------------------------------------------- freshness --
 
 
-def test_the_projection_follows_the_store_generation(store: KGStore) -> None:
+def dump(path: Path) -> tuple[Counter[str], Counter[str]]:
+    """Every node and relationship of a database, comparable across databases (internal ids dropped)."""
+    def clean(v: dict[str, Any]) -> str:
+        return repr(sorted((k, repr(x)) for k, x in v.items()))
+
+    with CypherDB(path) as d:
+        nodes = Counter(clean(n) for (n,) in rows(d, "MATCH (n) RETURN n"))
+        edges = Counter(f"{a} {clean(r)} {b}" for a, r, b in rows(d, "MATCH (a)-[r]->(b) RETURN a.key, r, b.key"))
+    return nodes, edges
+
+
+def rebuilt(store: KGStore, tmp: Path) -> Path:
+    """A database built from scratch from the store, to compare an updated one with."""
+    path = tmp / f"fresh-{store.generation}"
+    build_database(project(store), path)
+    return path
+
+
+def test_the_projection_follows_the_store_generation(store: KGStore, tmp_path: Path) -> None:
     path, stats = refresh(store)
-    assert stats is not None and stats.nodes == len(project(store).nodes)
+    assert stats is not None and not stats.incremental and stats.nodes == len(project(store).nodes)
     assert refresh(store) == (path, None)  # same generation: reused
 
     store.put_article(second_article())
     path2, stats2 = refresh(store)
-    assert stats2 is not None and path2 != path and not path.exists()
+    assert stats2 is not None and stats2.incremental and stats2.articles == 1
+    assert path2 != path and not path.exists()
+    assert dump(path2) == dump(rebuilt(store, tmp_path))
     with CypherDB(path2) as d:
         assert rows(d, "MATCH (c:Company) RETURN c.key ORDER BY c.key") == [("alibaba",), ("baidu",)]
 
-    store.remove_article("a1")
-    path3, _ = refresh(store)
+    changed = first_article()
+    changed.relations = changed.relations[:1]
+    changed.observations = []
+    changed.entities = [e for e in changed.entities if e.id in ("baidu", "ernie")] + [
+        _entity("shanghai", "Shanghai", "Place", ["沪"])]
+    changed.content_hash = "changed"
+    store.put_article(changed)
+    path3, stats3 = refresh(store)
+    assert stats3 is not None and stats3.incremental
+    assert dump(path3) == dump(rebuilt(store, tmp_path))
     with CypherDB(path3) as d:
+        assert rows(d, "MATCH (p:Person) RETURN count(*)") == [(0,)]  # only a1 mentioned Robin Li
+        assert rows(d, "MATCH (p:Place) RETURN p.key ORDER BY p.key") == [("china",), ("shanghai",)]
+
+    store.remove_article("a1")
+    path4, stats4 = refresh(store)
+    assert stats4 is not None and stats4.incremental
+    assert dump(path4) == dump(rebuilt(store, tmp_path))
+    with CypherDB(path4) as d:
         assert rows(d, "MATCH (c:Company) RETURN c.key") == [("alibaba",)]
         assert rows(d, "MATCH (a:Article) RETURN a.key") == [("a2",)]
+
+
+def test_changes_the_article_hashes_do_not_explain_rebuild(store: KGStore) -> None:
+    refresh(store)
+    store.update("INSERT DATA { GRAPH <https://w3id.org/chinatech/graph/entities> { "
+                 "<https://w3id.org/chinatech/id/baidu> <http://www.w3.org/2004/02/skos/core#altLabel> 'BIDU' } }")
+    path, stats = refresh(store)
+    assert stats is not None and not stats.incremental
+    with CypherDB(path) as d:
+        assert "BIDU" in rows(d, "MATCH (c:Company {key: 'baidu'}) RETURN c.aliases")[0][0]
 
 
 def test_writes_touch_the_projection_only_until_the_store_changes(store: KGStore) -> None:

@@ -44,8 +44,9 @@ def cypher(
     with open_store(store) as st:
         path, stats = refresh(st, force=rebuild)
         if stats is not None:
-            err.print(f"[dim]Cypher projection rebuilt for generation {st.generation}: {stats.nodes} nodes, "
-                      f"{stats.edges} relationships in {stats.project_s + stats.load_s:.1f} s[/dim]")
+            what = f"updated ({stats.articles} articles)" if stats.incremental else "rebuilt"
+            err.print(f"[dim]Cypher projection {what} for store generation {st.generation}: {stats.nodes} nodes, "
+                      f"{stats.edges} relationships written in {stats.project_s + stats.load_s:.1f} s[/dim]")
     if write:
         err.print("[yellow]--write changes the Cypher projection only; the RDF store is unchanged and the "
                   "projection is rebuilt from it when the store changes[/yellow]")
@@ -95,17 +96,30 @@ def run(
     name: Annotated[str, typer.Argument(help="The query's name (see `kg query list`).")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (repeatable); "
                                                      "see `kg query show NAME`.")] = None,
-    lang: Annotated[str, typer.Option("--lang", "-l", help="cypher or sparql.")] = "cypher",
+    lang: Annotated[str | None, typer.Option("--lang", "-l", help="cypher or sparql (default: cypher; "
+                                             "sparql with --endpoint).")] = None,
     store: StoreOption = DEFAULT_STORE,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="KG_SPARQL_ENDPOINT", help="Run the "
+                                                 "SPARQL form on this SPARQL 1.1 endpoint URL instead of the "
+                                                 "store (see docs/scaling.md).")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Run a named query with typed parameters (defaults from its header)."""
     from kg.cli.ingest import open_store
     from kg.queries import load_query, run_query
 
+    lang = lang or ("sparql" if endpoint else "cypher")
+    if endpoint and lang != "sparql":
+        raise QueryError("--endpoint runs the SPARQL form of a named query (--lang sparql); for Cypher on a "
+                         "server, push the store to Neo4j and use `kg neo4j query`")
     q = load_query(name, lang)
-    with open_store(store) as st:
-        columns, rows = run_query(st, name, _parse_params(param), lang=lang)
+    if endpoint:
+        from kg.endpoint import SparqlEndpoint
+
+        columns, rows = run_query(SparqlEndpoint(endpoint), name, _parse_params(param), lang=lang)
+    else:
+        with open_store(store) as st:
+            columns, rows = run_query(st, name, _parse_params(param), lang=lang)
     render_rows(columns, rows, fmt, title=q.title)
 
 
