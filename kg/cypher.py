@@ -1,8 +1,11 @@
 """Cypher over the property-graph projection, with LadybugDB as the embedded engine (no server).
 
 The projection (`kg.projection.project`) is loaded into an on-disk LadybugDB database under
-`<store>/cypher/`, rebuilt whenever the RDF store's generation changes, so Cypher always sees what SPARQL
-sees. LadybugDB keeps one table per node label, so:
+`<store>/cypher/` (`state.json` names the current file and the store generation it mirrors), so Cypher
+always sees what SPARQL sees. When the store's generation moves, `refresh` updates a copy of the database
+if the steps since are explained by a few articles added, replaced or removed (their facts dropped and
+re-read), and otherwise rebuilds it in bulk (COPY from CSV files); readers keep the file they opened.
+LadybugDB keeps one table per node label, so:
 
 - one node table per core ontology type, plus `Article` and `Observation`;
 - one relationship table per relation type, with every FROM/TO pair the ontology's domain and range
@@ -48,12 +51,12 @@ from ontology.schema import load_schema
 
 __all__ = [
     "Token", "tokenize", "rewrite_labels", "check_read_only", "label_unions", "table_pairs",
-    "build_database", "BuildStats", "CypherDB", "open_cypher", "run_cypher", "FORMAT_VERSION",
+    "build_database", "BuildStats", "CypherDB", "refresh", "open_cypher", "run_cypher", "FORMAT_VERSION",
 ]
 
 FORMAT_VERSION = 2  # bump when the table layout changes: existing databases are rebuilt
 
-_KUZU_TYPES = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
+_LADYBUG_TYPES = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
 
 # ------------------------------------------------------------------------------------------- tokenizer --
 
@@ -185,7 +188,7 @@ def table_pairs() -> dict[str, set[tuple[str, str]]]:
 def _ddl_props(props: Mapping[str, str], primary: bool) -> str:
     cols = []
     for name, kind in props.items():
-        col = f"{name} {_KUZU_TYPES[kind]}"
+        col = f"{name} {_LADYBUG_TYPES[kind]}"
         if primary and name == "key":
             col += " PRIMARY KEY"
         elif kind == "list":
@@ -517,11 +520,9 @@ def _plan(store: Any, state: Mapping[str, Any], cypher_dir: Path, max_share: flo
     return _Plan(drop=removed + changed, load=added + changed)
 
 
-_CAST = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
-
-
 def _set_clause(var: str, props: Mapping[str, str], skip: tuple[str, ...] = ("key",)) -> str:
-    return ", ".join(f"{var}.{p} = CAST(r.{p} AS {_CAST[k]})" for p, k in props.items() if p not in skip)
+    """`n.p = CAST(r.p AS T), …`: explicit types, as a batch whose values are all null has none."""
+    return ", ".join(f"{var}.{p} = CAST(r.{p} AS {_LADYBUG_TYPES[k]})" for p, k in props.items() if p not in skip)
 
 
 def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[list[str]]]) -> BuildStats:
@@ -574,7 +575,7 @@ def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[
             by_pair.setdefault((e.type, *pair), []).append({"src": e.src, "dst": e.dst, **e.props})  # type: ignore[arg-type]
         for (rel, s_table, o_table), rows in by_pair.items():
             props = "" if rel in (MENTIONS, OBSERVATION_OF) else (
-                " {" + ", ".join(f"{p}: CAST(r.{p} AS {_CAST[k]})" for p, k in RELATION_PROPS.items()) + "}")
+                " {" + ", ".join(f"{p}: CAST(r.{p} AS {_LADYBUG_TYPES[k]})" for p, k in RELATION_PROPS.items()) + "}")
             conn.execute(f"UNWIND $rows AS r MATCH (a:{s_table} {{key: r.src}}), (b:{o_table} {{key: r.dst}}) "
                          f"CREATE (a)-[:{rel}{props}]->(b)", {"rows": rows})
             stats.edges += len(rows)

@@ -88,7 +88,10 @@ def show(
     if q.params:
         render_rows(["parameter", "type", "default", "description"], describe(q), OutputFormat.table)
     text = q.body(dialect)
-    out.print(Syntax(text, "cypher" if lang == "cypher" else "sparql", theme="ansi_dark", word_wrap=True))
+    if out.is_terminal:
+        out.print(Syntax(text, "cypher" if lang == "cypher" else "sparql", theme="ansi_dark", word_wrap=True))
+    else:
+        print(text)  # whole lines, so that the text can be piped on
 
 
 @query_app.command("run")
