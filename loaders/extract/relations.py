@@ -61,7 +61,8 @@ CUES: list[tuple[str, str]] = [
                      r"work(?:s|ed|ing)? (?:closely )?with|allied with"),
     ("competesWith", r"compet\w*(?: \w+)? (?:with|against)|rivals?|rivalry|vie[sd]? with|vying with|challeng\w*|"
                      r"take on|taking on|versus|vs\.?|race against|outperform\w*|catch up (?:with|to)|"
-                     r"competitors?(?: such as| like| including)?|on par with|match(?:es|ed)?"),
+                     r"competitors?(?: such as| like| including)?|on par with|match(?:es|ed)?|[Cc]ompetition|"
+                     r"[Cc]ompeting|comparable (?:\w+ ){0,2}(?:to|with)|(?:equivalent|alternative)s? (?:to|of)"),
     ("targets", r"target(?:s|ed|ing)?|restrict(?:s|ed|ing|ions)?(?: \w+){0,2} (?:on|to)|restrict(?:s|ed|ing)?|"
                 r"ban(?:s|ned|ning)?|bar(?:s|red|ring)?|block(?:s|ed|ing)?|sanction(?:s|ed|ing)?|"
                 r"blacklist(?:s|ed|ing)?|curb(?:s|ed|ing)?|limit(?:s|ed|ing)?|prohibit\w*|aimed at|"
@@ -113,6 +114,8 @@ CUES_ZH: list[tuple[str, str]] = [
 _CUE_ZH = re.compile("|".join(f"(?P<{p}>{rx})" for p, rx in CUES_ZH))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEGATION_ZH = re.compile(r"不|没有|未|并非|否认|拒绝|暂停|终止")
+_TOPIC = "@topic"
+_TOPIC_CUES = {"competesWith": re.compile(r"(?i)compet|rival")}  # nouns and participles, not verbs
 _NEAR_ONLY = {"on", "against", "by", "along"}  # prepositions as cues: only right after their subject
 _RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 # Passive voice flips roles: "ERNIE, developed by Baidu".
@@ -142,6 +145,8 @@ _MARKET_MOVE = re.compile(r"\b(?:led|lead|leading|driven|drove|drag\w*|boost\w*|
                           r"constituents?|components?|heavyweights?|members?|including|such as|among)\b")
 
 
+_PAREN = re.compile(r"\s*\([^()]{0,40}\)")
+_COORD = re.compile(r"[\s,、，]*(?:and|or|as well as|&|和|与|及|以及|或)?[\s,、，]*(?:the\s)?")
 _POSSESSOR = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}")
 
 
@@ -156,6 +161,9 @@ def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None
 # dateline ("SHENZHEN (Reuters) -") are not the subject of the verb that follows.
 _OBLIQUE_BEFORE = re.compile(r"(?:\b(?:told|(?:said|confirmed|told|explained|disclosed|revealed) to)|"
                              r"\bwith (?:its|their|his|her)(?:\s+[\w-]+){0,3})\s+$")
+# A firm named as a source ("according to Bloomberg", "analyst at CLSA", "Reuters reported") is no topic.
+_SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+_SOURCE_AFTER = re.compile(r"[\s*_)]*(?:reported|reports|said|says|wrote|noted|estimates?)\b")
 _DATELINE_AFTER = re.compile(r"\)\s*[-–—]")
 
 
@@ -181,8 +189,9 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
             continue
         if m.start > min(ceil, pos + limit):
             break
-        gap = text[prev_end:m.start]
-        if out and not re.fullmatch(r"[\s,、，]*(?:and|or|as well as|&|和|与|及|以及|或)?[\s,、，]*(?:the\s)?", gap):
+        gap = _PAREN.sub("", text[prev_end:m.start])  # "Alibaba Group (BABA) to ByteDance"
+        if out and not _COORD.fullmatch(gap) and not (
+                gap.strip() == "to" and re.search(r"\bfrom\s+(?:[\w-]+\s+){0,4}$", text[pos:out[0].start])):
             if m.type in ok and len(gap) < 4:
                 pass
             else:
@@ -239,6 +248,7 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
     recent_index: tuple[M, int] | None = None
     place_keys = {m.key for m in mentions if m.type == "Place"}
     outer = _outermost(mentions)
+    topic_age = 0
     for s0, s1 in sentences:
         ms: list[M] = []
         while mi < len(outer) and outer[mi].start < s1:
@@ -265,6 +275,19 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
             last_seen[m.type] = m
             for sup in _supertypes(m.type):
                 last_seen[sup] = m
+        # the topic of the sentence, for a cue in the next one whose subject is left implicit
+        # (kept over one sentence that names no firm: "That drove its shares up 13 per cent.")
+        firms = [m for m in ms if m.type == "Company" and not _DATELINE_AFTER.match(text, m.end)
+                 and not _SOURCE_BEFORE.search(text, max(s0, m.start - 30), m.start)
+                 and not _SOURCE_AFTER.match(text, m.end)]
+        topic = next((m for m in firms if not m.coref), firms[0] if firms else None)
+        if topic is not None:
+            last_seen[_TOPIC] = topic
+            topic_age = 0
+        elif _TOPIC in last_seen:
+            topic_age += 1
+            if topic_age > 1:
+                del last_seen[_TOPIC]
     yield from _inner_places(text, mentions, sentences)
     yield from _owner_prefix(text, mentions, sentences)
 
@@ -365,6 +388,14 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                 rule += "/pronoun"
             elif subj is not None and cue.start() - subj.end > 60:
                 conf -= 0.15
+            if subj is None and pred in _TOPIC_CUES and _TOPIC_CUES[pred].match(cue.group()) and objs \
+                    and _TOPIC in last_seen \
+                    and not any(s0 <= m.start and m.end <= cue.start() for m in ms):
+                # "Competing offerings from other majors include Tencent's Hunyuan ...": rivals of the firm
+                # the sentence before was about
+                subj = last_seen[_TOPIC]
+                conf = 0.55
+                rule += "/topic"
             subjects = _subjects_before(ms, text, subj) if subj is not None else []
             if subj is not None and not objs and cues is _CUE_ZH and pred in ("partnersWith", "competesWith"):
                 # "华为与中国移动合作": both parties stand before the verb
@@ -376,7 +407,7 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
             continue
         if cue.group() in _NEAR_ONLY and cue.start() - subjects[0].end > 30:
             continue  # "tariffs on China", not "... sanctions, began selling online on Tuesday"
-        lo = min(subjects[0].end, cue.start())
+        lo = max(s0, min(subjects[0].end, cue.start()))
         if _NEGATION.search(text, lo, cue.end()) or _NEGATION.search(text[cue.start():cue.end()]):
             continue
         if cues is _CUE_ZH and _NEGATION_ZH.search(text, lo, cue.end()):
@@ -385,6 +416,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
             for o in objs:
                 if o.key == subj.key:
                     continue
+                if pred == "competesWith" and _group(o.type)[0] != _group(subj.type)[0]:
+                    continue  # firms rival firms, products rival products
                 r = rule + ("/coref" if subj.coref or o.coref else "")
                 if rule == "cue:issues":
                     yield Found(o.key, pred, subj.key, round(conf, 2), r, sent)
