@@ -260,8 +260,12 @@ def run_select(store: Any, query: str, bindings: Mapping[str, Any] | None = None
     """Run a SELECT (or ASK) and return (column names, rows of Python values).
 
     `bindings` substitute variables before evaluation (SEP-0007), e.g. `{"name": "Baidu"}`; Oxigraph
-    substitutes only variables the query projects (`SELECT ?name …` or `SELECT *`)."""
-    result = OxigraphEngine(store).query(query, bindings)
+    substitutes only variables the query projects (`SELECT ?name …` or `SELECT *`). `store` may also be a
+    remote `kg.endpoint.SparqlEndpoint`."""
+    from kg.endpoint import SparqlEndpoint
+
+    engine = store if isinstance(store, SparqlEndpoint) else OxigraphEngine(store)
+    result = engine.query(query, bindings)
     if result.kind == "construct":
         raise QueryError("run_select expects a SELECT or ASK query")
     return result.columns, result.rows
