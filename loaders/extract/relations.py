@@ -162,8 +162,9 @@ def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None
 _OBLIQUE_BEFORE = re.compile(r"(?:\b(?:told|(?:said|confirmed|told|explained|disclosed|revealed) to)|"
                              r"\bwith (?:its|their|his|her)(?:\s+[\w-]+){0,3})\s+$")
 # A firm named as a source ("according to Bloomberg", "analyst at CLSA", "Reuters reported") is no topic.
-_SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
-_SOURCE_AFTER = re.compile(r"[\s*_)]*(?:reported|reports|said|says|wrote|noted|estimates?)\b")
+_SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+_SOURCE_AFTER = re.compile(r"[\s*_)]*(?:reported|reports|said|says|wrote|noted|estimates?|thinks|believes|"
+                           r"argued|argues|predicts|predicted|warned|warns)\b")
 _DATELINE_AFTER = re.compile(r"\)\s*[-–—]")
 
 
@@ -266,6 +267,8 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
                 if "Policy" in types and types & {"GovernmentBody", "Place"}:
                     yield from _cue_relations(text, ms, sent, dom, rng, last_seen, _ISSUE_RE)
             yield from _frames(text, ms, sent, recent_index)
+            if len(ms) > 1:
+                yield from _market_frames(text, ms, sent)
             idx = next((m for m in ms if m.type == "StockIndex"), None)
             if recent_index is None and idx is not None and _MARKET_MOVE.search(text, s0, s1):
                 recent_index = (idx, 4)
@@ -540,6 +543,37 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
 _SHARE_MOVE = re.compile(r"^(?:['’]s\s+(?:shares|stock)\s+)?(?:\s+(?:shares|stock))?\s+(?:\w+\s+){0,2}?"
                          r"(?:rose|fell|gained|lost|jumped|surged|surging|rising|falling|climbed|slid|dropped|"
                          r"added|declined|tumbled|soared|rallied|slumped|advanced|plunged|sank|edged)\b")
+
+
+_PLACE_MARKET = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}(?:markets?|sectors?|industry|industries|economy)\b")
+_IN_PLACE_START = re.compile(r"\s*(?:In|Across|Inside)\s+(?:the\s+)?$")
+_USERS_IN = re.compile(r"\s+(?:users|customers|consumers|subscribers|buyers|shoppers|drivers|fans)\s+in\s+(?:the\s+)?$")
+
+
+def _market_frames(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
+    """Where firms do business: "Baidu, which dominates China's Web search market" (the clause's firm in the
+    place's market), "In China, ByteDance's Doubao has ..." (the firms of a sentence set in a place), "iPhone
+    users in China" (the product and the firm the sentence is about)."""
+    s0, s1 = sent
+    for i, p in enumerate(ms):
+        if p.type != "Place":
+            continue
+        if _PLACE_MARKET.match(text, p.end):
+            floor, _ = _clause_bounds(text, s0, s1, p.start)
+            firm = _subject_before(ms, text, p.start, {"Company"}, floor)
+            if firm is None and floor > s0 and _RELATIVE.search(text, max(s0, floor - 10), floor):
+                firm = _nearest_before(ms, floor, {"Company"}, s0)
+            if firm is not None and not _SOURCE_AFTER.match(text, firm.end) \
+                    and not _SOURCE_BEFORE.search(text, max(s0, firm.start - 30), firm.start):
+                yield Found(firm.key, "operatesIn", p.key, 0.6, "frame:place-market", sent)
+        elif i == 0 and _IN_PLACE_START.fullmatch(text, s0, p.start) and re.match(r"\s*,", text[p.end:p.end + 3]):
+            for m in ms[1:]:
+                if m.type in ("Company", "Product") and not _SOURCE_BEFORE.search(text, max(s0, m.start - 30), m.start):
+                    yield Found(m.key, "operatesIn", p.key, 0.6, "frame:in-place", sent)
+        elif i > 0 and ms[i - 1].type in ("Company", "Product") and _USERS_IN.fullmatch(text, ms[i - 1].end, p.start):
+            yield Found(ms[i - 1].key, "operatesIn", p.key, 0.6, "frame:users-in", sent)
+            if ms[0].type == "Company" and ms[0].start == s0 and ms[0] is not ms[i - 1]:
+                yield Found(ms[0].key, "operatesIn", p.key, 0.6, "frame:users-in", sent)
 
 
 def _frames(text: str, ms: list[M], sent: tuple[int, int], recent_index: tuple[M, int] | None = None
