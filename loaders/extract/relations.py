@@ -66,9 +66,15 @@ CUES: list[tuple[str, str]] = [
     ("targets", r"target(?:s|ed|ing)?|restrict(?:s|ed|ing|ions)?(?: \w+){0,2} (?:on|to)|restrict(?:s|ed|ing)?|"
                 r"ban(?:s|ned|ning)?|bar(?:s|red|ring)?|block(?:s|ed|ing)?|sanction(?:s|ed|ing)?|"
                 r"blacklist(?:s|ed|ing)?|curb(?:s|ed|ing)?|limit(?:s|ed|ing)?|prohibit\w*|aimed at|"
-                r"cut(?:s|ting)? off|(?:imposed|levied|slapped) on|on imports from|against|on"),
+                r"cut(?:s|ting)? off|(?:imposed|levied|slapped) on|on imports from|against|on|"
+                r"(?:under )?(?:the )?destinations? (?:of|such as|including)"),
     ("issuedBy", r"(?:issued|imposed|introduced|announced|unveiled|enacted|passed|adopted|proposed|released|"
                  r"published|implemented|signed|drafted|set|launched) by|by"),
+    # reversed cues: the affected or supported one comes first ("China's tech stocks face pressure from US tariffs")
+    ("affectedBy", r"fac(?:e|es|ed|ing) (?:[\w-]+ ){0,3}(?:pressure|headwinds?|challenges?|risks?|threats?|"
+                   r"uncertaint(?:y|ies)|hurdles?)(?:,? (?:from|including|such as|like|of))?|"
+                   r"(?:pressure|headwinds?) (?:from|including)|hurt by|weighed (?:down )?by|amid(?:st)?"),
+    ("supportedBy", r"(?:beneficiar(?:y|ies)|winners?) (?:of|from|amid)|benefit(?:s|ed|ing|ting)? from"),
     ("supports", r"support(?:s|ed|ing)?|subsidi[sz](?:e|es|ed|ing)|subsid(?:y|ies) for|back(?:s|ed|ing)?|"
                  r"promot(?:e|es|ed|ing)|fund(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|incentiv\w*|champion\w*|"
                  r"prioriti[sz]\w*|push(?:es|ed|ing)? for|bolster\w*|nurtur\w*"),
@@ -114,6 +120,7 @@ CUES_ZH: list[tuple[str, str]] = [
 _CUE_ZH = re.compile("|".join(f"(?P<{p}>{rx})" for p, rx in CUES_ZH))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEGATION_ZH = re.compile(r"不|没有|未|并非|否认|拒绝|暂停|终止")
+_REVERSED = {"issues": "issuedBy", "affectedBy": "affects", "supportedBy": "supports"}
 _TOPIC = "@topic"
 _TOPIC_CUES = {"competesWith": re.compile(r"(?i)compet|rival")}  # nouns and participles, not verbs
 _NEAR_ONLY = {"on", "against", "by", "along"}  # prepositions as cues: only right after their subject
@@ -146,7 +153,8 @@ _MARKET_MOVE = re.compile(r"\b(?:led|lead|leading|driven|drove|drag\w*|boost\w*|
 
 
 _PAREN = re.compile(r"\s*\([^()]{0,40}\)")
-_COORD = re.compile(r"[\s,、，]*(?:and|or|as well as|&|和|与|及|以及|或)?[\s,、，]*(?:the\s)?")
+_COORD = re.compile(r"[\s,、，]*(?:and|or|as well as|&|和|与|及|以及|或)?[\s,、，]*(?:the\s)?"
+                    r"(?:[a-z]+(?:ing|ed|al|ic|ive|ous|er|est|ent|ant)\s+)?")  # "..., escalating trade tensions"
 _POSSESSOR = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}")
 
 
@@ -206,7 +214,7 @@ def _objects_after(ms: list[M], text: str, pos: int, ok: set[str], ceil: int, li
             prev_end = m.end
         elif out:
             break
-    if len(out) > 2 or (len(out) == 2 and "," in text[out[0].end:out[1].start]):
+    if (len(out) > 2 or (len(out) == 2 and "," in text[out[0].end:out[1].start])) and out[0].type == "Place":
         # "Shenzhen, Guangdong province, China" is an address; a list ends with "and"/"or"
         if not any(re.search(r"\b(?:and|or)\b|&", text[a.end:b.start]) for a, b in zip(out, out[1:], strict=False)):
             out = out[:1]
@@ -356,12 +364,13 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         if pred == "involves":
             continue  # handled by the tension frame
         rule = f"cue:{pred}"
-        if pred == "issues":
-            pred, rule = "issuedBy", "cue:issues"
+        backwards = pred in _REVERSED
+        if backwards:
+            pred = _REVERSED[pred]
         floor, ceil = _clause_bounds(text, s0, s1, cue.start())
-        passive = bool(_PASSIVE.match(text[cue.end():cue.end() + 12])) and rule not in ("cue:issuedBy",)
+        passive = bool(_PASSIVE.match(text[cue.end():cue.end() + 12])) and rule != "cue:issuedBy" and not backwards
         subj_ok, obj_ok = dom[pred], rng[pred]
-        if rule == "cue:issues":
+        if backwards:
             subj_ok, obj_ok = obj_ok, subj_ok
         if cues is _CUE_ZH:
             # "中国AI", "北京市…": in Chinese a place before the verb is mostly a modifier, not the actor
@@ -408,6 +417,9 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                     subjects, objs = [ms[i - 1]], [subj]
         if not subjects or not objs:
             continue
+        if cue.group().startswith("amid") and (subjects[0].type not in ("Place", "StockIndex", "Exchange")
+                                               or cue.start() - subjects[0].end > 60):
+            continue  # "Asia stocks fall amid US tariffs": markets, not whatever else the sentence names
         if cue.group() in _NEAR_ONLY and cue.start() - subjects[0].end > 30:
             continue  # "tariffs on China", not "... sanctions, began selling online on Tuesday"
         lo = max(s0, min(subjects[0].end, cue.start()))
@@ -422,8 +434,11 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                 if pred == "competesWith" and _group(o.type)[0] != _group(subj.type)[0]:
                     continue  # firms rival firms, products rival products
                 r = rule + ("/coref" if subj.coref or o.coref else "")
-                if rule == "cue:issues":
+                if backwards:
                     yield Found(o.key, pred, subj.key, round(conf, 2), r, sent)
+                    if pred == "affects" and o.type == "GeopoliticalFactor" and subj.type == "Place" \
+                            and re.match(r"fac|pressure|headwind", cue.group()):
+                        yield Found(o.key, "involves", subj.key, round(conf, 2), r, sent)  # a party to it
                 else:
                     yield Found(subj.key, pred, o.key, round(conf, 2), r, sent)
 
@@ -498,6 +513,9 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
                 yield Found(b.key, "develops", a.key, 0.8, "construction:maker", sent)
             elif a.type == "Company" and gap.startswith("-parent"):
                 yield Found(a.key, "subsidiaryOf", b.key, 0.8, "construction:maker", sent)
+        # "tech restriction policies from the Trump administration"
+        if a.type == "Policy" and b.type in ("GovernmentBody", "Place") and re.fullmatch(r"\s+from\s+(?:the\s+)?", gap):
+            yield Found(a.key, "issuedBy", b.key, 0.75, "construction:policy-from", sent)
         # "Huawei Mate 60", "Nvidia H20 chips"
         if gap == " " and a.type == "Company" and b.type in ("Chip", "AIModel", "Product"):
             yield Found(a.key, "develops", b.key, 0.75, "construction:compound", sent)
@@ -598,10 +616,13 @@ def _frames(text: str, ms: list[M], sent: tuple[int, int], recent_index: tuple[M
             if _SHARE_MOVE.match(text[group[-1].end:group[-1].end + 50]):
                 for g in group:
                     yield Found(g.key, "constituentOf", recent_index[0].key, 0.5, "frame:index-movers", sent)
-    for f in (m for m in ms if m.type == "GeopoliticalFactor"):
+    factors = [m for m in ms if m.type == "GeopoliticalFactor"]
+    for f in factors:
         for m in ms:
             if m.type not in ("Place", "GovernmentBody"):
                 continue
+            if any(g is not f and min(f.end, m.end) <= g.start and g.end <= max(f.start, m.start) for g in factors):
+                continue  # another tension stands between: "crackdowns, trade tensions with the US"
             gap = text[f.end:m.start] if m.start >= f.end else text[m.end:f.start]
             if m.start >= f.end and len(gap) <= 50 and re.search(r"\b(?:between|with|among|involving|in|over|"
                                                                r"from|against)\b", gap):
