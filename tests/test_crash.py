@@ -80,17 +80,20 @@ def wait_for_writes(proc: subprocess.Popen[bytes], log: Path, count: int, timeou
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The eval articles, then a slice of the English corpus in four files."""
+def write_inputs(folder: Path) -> list[Path]:
+    """The eval articles, then a slice of the English corpus in four files written to `folder`."""
     articles = need_shared("eval", "articles")
     corpus = need_shared("corpus", "news-en-2025.jsonl.gz")
-    folder = tmp_path_factory.mktemp("corpus")
     parts = [folder / f"part-{i}.jsonl" for i in range(4)]
     with gzip.open(corpus, "rt", encoding="utf-8") as f:
         for part in parts:
             part.write_text("".join(itertools.islice(f, CORPUS_LINES // 4)), encoding="utf-8")
     return [articles, *parts]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_inputs(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="module")
