@@ -93,3 +93,49 @@ def test_a_plain_sparql_client_reads_the_endpoint(url: str) -> None:
     rows = list(g.query('SELECT ?l WHERE { ?e <https://w3id.org/chinatech/ontology#key> "baidu" ; '
                         '<http://www.w3.org/2000/01/rdf-schema#label> ?l }'))
     assert [str(r[0]) for r in rows] == ["Baidu"]
+
+
+def _oxigraph_server() -> str | None:
+    """The `oxigraph` server binary (PyPI package `oxigraph`), if installed."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    return shutil.which("oxigraph") or (str(beside) if beside.is_file() else None)
+
+
+@pytest.mark.skipif(_oxigraph_server() is None, reason="the Oxigraph server is not installed (pip install oxigraph)")
+def test_oxigraph_server_serves_the_store_directory_itself(store_path: Path) -> None:
+    """`oxigraph serve-read-only --location STORE/oxigraph --union-default-graph` is a SPARQL endpoint over
+    the very files `kg ingest` wrote: the named queries answer as on the store."""
+    import socket
+    import subprocess
+    import time
+
+    from kg.store import KGStore
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(_oxigraph_server()), "serve-read-only", "--location", str(store_path / "oxigraph"),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        endpoint = SparqlEndpoint(f"http://127.0.0.1:{port}/query", timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                run_select(endpoint, "ASK {}")
+                break
+            except QueryError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        with KGStore.open(store_path) as st:
+            for name in nq.query_names():
+                local = nq.run_query(st, name, lang="sparql")
+                remote = nq.run_query(endpoint, name, lang="sparql")
+                assert (remote[0], normalised(remote[1])) == (local[0], normalised(local[1])), name
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
