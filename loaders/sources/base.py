@@ -49,6 +49,7 @@ _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MAX_BYTES_ENV = "KG_MAX_INPUT_BYTES"
 DEFAULT_MAX_BYTES = 16 * 2**20
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SIZE = re.compile(r"\s*(\d+)\s*([KMG]?)i?B?\s*", re.IGNORECASE)
 
 
@@ -248,10 +249,13 @@ def _optional_text(record: dict[str, Any], field: str) -> str | None:
 def article_from_record(record: object, path: str | None) -> Article:
     """An `Article` from a decoded JSON object with the fields `ARTICLE_FIELDS`; others are ignored.
 
-    Raises `SourceError` naming the field when a field has the wrong type or `text` is missing.
+    An unpaired surrogate (a JSON escape such as `\\ud800`, which no UTF-8 text can hold) becomes U+FFFD,
+    keeping offsets. Raises `SourceError` naming the field when a field has the wrong type or `text` is
+    missing.
     """
     if not isinstance(record, dict):
         raise SourceError(f"expected a JSON object, got {json_type(record)}")
+    record = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in record.items()}
     text = record.get("text")
     if text is None:
         raise SourceError("missing field 'text'")
