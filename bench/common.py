@@ -115,10 +115,12 @@ def _tree_rss_kb(pid: int) -> int:
 
 @dataclass
 class RunResult:
-    """A child command's wall time, exit code, output, and memory: the peak of the whole process tree's
-    summed RSS (sampled every 50 ms) and the largest single process's peak (ru_maxrss of the children)."""
+    """A child command's wall time, CPU time (user + system of the whole tree), exit code, output, and
+    memory: the peak of the whole process tree's summed RSS (sampled every 50 ms) and the largest single
+    process's peak (ru_maxrss of the children, when it beat every earlier child's)."""
 
     wall_s: float
+    cpu_s: float
     returncode: int
     stdout: str
     stderr: str
@@ -131,7 +133,8 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
     """Run a command, sampling the summed RSS of its process tree; raises TimeoutExpired past `timeout`."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage0.ru_maxrss
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -155,8 +158,10 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
         done.set()
         sampler.join()
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return RunResult(wall, proc.returncode, out, err, peak / 1024, max(after, before) / 1024 if after > before
+    usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage1.ru_maxrss
+    cpu = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
+    return RunResult(wall, cpu, proc.returncode, out, err, peak / 1024, max(after, before) / 1024 if after > before
                      else float("nan"))
 
 

@@ -48,6 +48,18 @@ def render(figures: list[Figure], title: str) -> None:
     Console(width=int(os.environ.get("COLUMNS", "200"))).print(t)
 
 
+def markdown(figures: list[Figure]) -> str:
+    """The results as a Markdown table (what bench/RESULTS.md quotes)."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| section | what | figure | vs baseline | goal | met |", "|---|---|---|---|---|---|"]
+    for f in figures:
+        met = "" if f.met is None else ("**met**" if f.met else "**not met**")
+        lines.append("| " + " | ".join(cell(c) for c in (f.section, f.what, f.value, f.ratio, f.goal, met)) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes and one round (a smoke run)")
@@ -109,7 +121,8 @@ def main(argv: list[str] | None = None) -> None:
     out.write_text(json.dumps({"machine": info, "quick": quick, "jobs": args.jobs, "sections": sections,
                                "started": started, "elapsed_s": time.time() - started,
                                "figures": [asdict(f) for f in figures]}, indent=1, default=str))
-    _log(f"figures written to {out}")
+    (work / "results.md").write_text(f"{title}\n\n{markdown(figures)}")
+    _log(f"figures written to {out} and {work / 'results.md'}")
 
 
 if __name__ == "__main__":
