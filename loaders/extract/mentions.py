@@ -68,6 +68,7 @@ class CatalogMatcher:
         low = fold(text)
         n = len(text)
         out: list[Span] = []
+        variants: list[Span] = []  # case variants of a case-sensitive name ("Entity list" for "Entity List")
         for end_idx, (length, forms) in self.automaton.iter(low):
             start, end = end_idx - length + 1, end_idx + 1
             first, last = text[start], text[end - 1]
@@ -78,6 +79,8 @@ class CatalogMatcher:
             surface = text[start:end]
             for f in forms:
                 if f.exact is not None and surface != f.exact:
+                    if not f.ticker and len(surface) > 6 and surface[0] == f.exact[0] and " " in surface:
+                        variants.append(Span(start, end, surface, f.type, f.key, "catalog", 0.9, field))
                     continue
                 if f.descriptor:
                     out.append(Span(start, end, surface, f.type, f.key, "descriptor", 0.7, field))
@@ -86,6 +89,11 @@ class CatalogMatcher:
                 else:
                     out.append(Span(start, end, surface, f.type, f.key, "catalog", 0.95, field))
                 break
+        if variants:
+            # kept only where the article also writes the name in its own case
+            named = {s.key for s in out}
+            taken = {(s.start, s.end) for s in out}
+            out += [v for v in variants if v.key in named and (v.start, v.end) not in taken]
         return out
 
 
