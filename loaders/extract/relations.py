@@ -50,7 +50,8 @@ CUES: list[tuple[str, str]] = [
     ("headquarteredIn", r"(?:headquartered|based|located|headquarters) in|-based|home(?:town)? (?:of|in)"),
     ("investsIn", r"invest(?:s|ed|ing|ment)? (?:\w+ ){0,3}in|(?:take|took|takes|taking|bought|buy|buys|acquir\w+) "
                   r"(?:a |an )?(?:\w+ ){0,2}stake in|acquir(?:e|es|ed|ing)|bought|buy(?:s|ing)? out|"
-                  r"led (?:a |the )?(?:\w+ ){0,2}(?:funding|financing) round"),
+                  r"led (?:a |the )?(?:\w+ ){0,2}(?:funding|financing) round|(?:stake|stakes|holding) in|"
+                  r"buy(?:s|ing)?"),
     ("suppliesTo", r"suppl(?:y|ies|ied|ying|ier|iers) (?:\w+ ){0,3}(?:to|for)|sell(?:s|ing)? (?:\w+ ){0,3}to|"
                    r"sold (?:\w+ ){0,3}to|ship(?:s|ped|ping)? (?:\w+ ){0,3}to|provid(?:e|es|ed|ing) (?:\w+ ){0,4}to"),
     ("manufactures", r"manufactur\w*|fabricat\w*|mass[- ]produc\w*|produc(?:e|es|ed|ing)|mak(?:e|es|ing)|made|"
@@ -73,7 +74,9 @@ CUES: list[tuple[str, str]] = [
     # reversed cues: the affected or supported one comes first ("China's tech stocks face pressure from US tariffs")
     ("affectedBy", r"fac(?:e|es|ed|ing) (?:[\w-]+ ){0,3}(?:pressure|headwinds?|challenges?|risks?|threats?|"
                    r"uncertaint(?:y|ies)|hurdles?)(?:,? (?:from|including|such as|like|of))?|"
-                   r"(?:pressure|headwinds?) (?:from|including)|hurt by|weighed (?:down )?by|amid(?:st)?"),
+                   r"(?:pressure|headwinds?) (?:from|including)|hurt by|weighed (?:down )?by|amid(?:st)?|"
+                   r"tackle|counter|offset|cushion|cope with|combat|respond(?:s|ed|ing)? to|in response to|"
+                   r"retaliat\w* against"),
     ("supportedBy", r"(?:beneficiar(?:y|ies)|winners?) (?:of|from|amid)|benefit(?:s|ed|ing|ting)? from"),
     ("supports", r"support(?:s|ed|ing)?|subsidi[sz](?:e|es|ed|ing)|subsid(?:y|ies) for|back(?:s|ed|ing)?|"
                  r"promot(?:e|es|ed|ing)|fund(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|incentiv\w*|champion\w*|"
@@ -88,13 +91,15 @@ CUES: list[tuple[str, str]] = [
                    r"(?:stores?|offices?|plants?|factor(?:y|ies)|data cent(?:er|re)s?) in"),
     ("uses", r"us(?:e|es|ed|ing)|adopt(?:s|ed|ing)?|deploy(?:s|ed|ing)?|integrat(?:e|es|ed|ing)|run(?:s|ning)? on|"
              r"powered by|built on|based on|rel(?:y|ies|ied) on|depend(?:s|ed)? on|bought|buy(?:s|ing)?|"
-             r"purchas\w*|order(?:s|ed)?|equipped with|tap(?:s|ped|ping)?|leverag\w*|reliance on|demand for"),
+             r"purchas\w*|order(?:s|ed)?|equipped with|tap(?:s|ped|ping)?|leverag\w*|reliance on|demand for|"
+             r"contain(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|application of|adaptation of"),
     ("develops", r"develop(?:s|ed|ing|er|ers|ment)?(?: of)?|build(?:s|ing)?|built|launch(?:es|ed|ing)?|"
                  r"releas(?:e|es|ed|ing)|unveil(?:s|ed|ing)?|design(?:s|ed|ing|er)?|introduc(?:e|es|ed|ing)|"
                  r"roll(?:s|ed|ing)? out|debut(?:s|ed)?|creat(?:e|es|ed|ing|or)|maker of|"
                  r"work(?:s|ed|ing)? on|showcas\w*|open[- ]sourc\w*|announc(?:e|es|ed|ing)|"
                  r"upgrad\w*|push(?:es)? (?:into|towards?)|invest(?:s|ed|ing)? (?:heavily )?in|"
-                 r"self-(?:made|developed|designed)|in-house|homegrown|proprietary|its own|own"),
+                 r"self-(?:made|developed|designed)|in-house|homegrown|proprietary|its own|own|"
+                 r"lead(?:s|ing)? in|leaders? in"),
 ]
 _CUE_RE = re.compile("|".join(f"(?P<{p}>\\b(?:{rx}))" for p, rx in CUES))
 # A government acting on a policy: "BIS is amending the Export Administration Regulations" -> issuedBy.
@@ -132,7 +137,8 @@ _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejecte
 _CLAUSE_BREAK = re.compile(r";|\)\s+[-–—]{1,2}\s|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–|；|：|但|而")
 _PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
                             r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
-                            r"(?:giant|company|firm|group|startup|maker))\b")
+                            r"(?:giant|company|firm|group|startup|maker)|The (?:new |latest )?(?P<thing>phone|"
+                            r"smartphone|handset|device|chip|processor|model|chatbot|app|car|vehicle))\b")
 DEMONYMS = {
     "Chinese": "china", "American": "united-states", "U.S.": "united-states", "US": "united-states",
     "Japanese": "japan", "Korean": "south-korea", "South Korean": "south-korea", "Taiwanese": "taiwan",
@@ -173,10 +179,11 @@ _OBLIQUE_BEFORE = re.compile(r"(?:\b(?:told|(?:said|confirmed|told|explained|dis
 _SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 _SOURCE_AFTER = re.compile(r"[\s*_)]*(?:reported|reports|said|says|wrote|noted|estimates?|thinks|believes|"
                            r"argued|argues|predicts|predicted|warned|warns)\b")
+_PLACE_OWNS = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*s\b")
 _DATELINE_AFTER = re.compile(r"\)\s*[-–—]")
 
 
-def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int) -> M | None:
+def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int, owner: bool = False) -> M | None:
     """The nearest mention of an allowed type before `pos` that can be a subject (see `_OBLIQUE_BEFORE`)."""
     for m in reversed(ms):
         if m.end > pos or m.type not in ok:
@@ -185,6 +192,8 @@ def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int) 
             break
         if _OBLIQUE_BEFORE.search(text, max(floor, m.start - 40), m.start) or _DATELINE_AFTER.match(text, m.end):
             continue
+        if m.type == "Place" and not owner and _PLACE_OWNS.match(text, m.end):
+            continue  # "China's tech giants can lead in AI": the giants act, the place only says whose
         return m
     return None
 
@@ -363,6 +372,11 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         assert pred is not None
         if pred == "involves":
             continue  # handled by the tension frame
+        if pred == "investsIn" and cue.group().startswith(("buy", "bought", "purchas")):
+            # "to buy 3Com" invests in the firm; "buy Nvidia chips" uses them
+            nxt = next((m for m in ms if m.start >= cue.end() and m.type != "Place"), None)
+            if nxt is not None and nxt.type in ("Chip", "AIModel", "Product", "Technology"):
+                pred = "uses"
         rule = f"cue:{pred}"
         backwards = pred in _REVERSED
         if backwards:
@@ -387,15 +401,17 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                 objs = [o for o in [_nearest_before(ms, floor, obj_ok, s0)] if o]
                 rule += "/relative"
         else:
-            subj = _subject_before(ms, text, cue.start(), subj_ok, floor)
+            subj = _subject_before(ms, text, cue.start(), subj_ok, floor, owner=backwards)
             objs = _objects_after(ms, text, cue.end(), obj_ok, ceil)
             conf = 0.75
             if subj is None and floor > s0 and _RELATIVE.search(text, max(s0, floor - 10), floor):
                 subj = _nearest_before(ms, floor, subj_ok, s0)
                 rule += "/relative"
-            if subj is None and _PRONOUN_START.match(text[s0:cue.start()]):
-                subj = next((last_seen[t] for t in ("Company", "Organization", "AIModel", "Product", "Policy")
-                             if t in last_seen and last_seen[t].type in subj_ok), None)
+            pron = _PRONOUN_START.match(text[s0:cue.start()])
+            if subj is None and pron:
+                kinds = ("Product", "AIModel", "Chip") if pron.group("thing") else (
+                    "Company", "Organization", "AIModel", "Product", "Policy")
+                subj = next((last_seen[t] for t in kinds if t in last_seen and last_seen[t].type in subj_ok), None)
                 conf = 0.55
                 rule += "/pronoun"
             elif subj is not None and cue.start() - subj.end > 60:
