@@ -210,7 +210,7 @@ def main() -> None:
 
             for name in nq.query_names():
                 cq, sq = nq.load_query(name, "cypher"), nq.load_query(name, "sparql")
-                values = nq._resolved(cq, nq.coerce_params(cq, {}), st)  # noqa: SLF001 - bench: resolve once
+                values = nq.bind_params(cq, {}, st)
                 row: dict[str, Any] = {}
                 lat, res = median_time(lambda q=cq, v=values: db.run(q.body("ladybug"), nq.cypher_params(q, v)),
                                        args.runs)

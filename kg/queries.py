@@ -11,9 +11,9 @@ languages:
 
 Parameter types: `str`, `int`, `float`, `bool`, `date` (ISO `YYYY-MM-DD`) and `entity` (a key, name or
 alias, resolved to the entity's key before the query runs). A parameter without a default is required.
-Values are passed as real query parameters: `$name` in Cypher; in SPARQL the variable `?name` is
-pre-bound (pyoxigraph substitutions), and an int parameter used as `LIMIT ?name` / `OFFSET ?name` is
-written in as a validated integer.
+Values are passed as real query parameters in Cypher (`$name`). In SPARQL each `?name` is replaced, outside
+strings, IRIs and comments and in sub-queries too, by the value as an escaped, typed literal (Oxigraph's own
+substitution binds only projected variables, and `LIMIT`/`VALUES` want constants anyway).
 
 A query that cannot be written in Cypher both LadybugDB and Neo4j 5 accept keeps the LadybugDB text first
 and the Neo4j text after a line `// @dialect neo4j`; the header's `dialect:` line says why.
@@ -34,7 +34,8 @@ from kg.errors import QueryError
 
 __all__ = [
     "LANGS", "Param", "NamedQuery", "query_dir", "parse_query", "load_query", "list_queries", "query_names",
-    "coerce_params", "resolve_entity", "cypher_params", "sparql_literal", "sparql_text", "run_query",
+    "coerce_params", "bind_params", "resolve_entity", "describe", "cypher_params", "sparql_literal",
+    "sparql_text", "run_query",
 ]
 
 LANGS: dict[str, str] = {"cypher": ".cypher", "sparql": ".rq"}
@@ -271,8 +272,9 @@ def resolve_entity(store: Any, name: str) -> str:
     raise QueryError(f"no entity named {name!r}")
 
 
-def _resolved(q: NamedQuery, values: Mapping[str, Any], store: Any) -> dict[str, Any]:
-    out = dict(values)
+def bind_params(q: NamedQuery, raw: Mapping[str, Any], store: Any) -> dict[str, Any]:
+    """Typed parameter values (`coerce_params`) with every entity parameter resolved to a key on `store`."""
+    out = coerce_params(q, raw)
     for p in q.params:
         if p.type == "entity" and out.get(p.name) is not None:
             out[p.name] = resolve_entity(store, out[p.name])
@@ -349,7 +351,7 @@ def run_query(store: Any, name: str, raw_params: Mapping[str, Any] | None = None
               directory: Path | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a named query on the store with typed parameters: (columns, rows)."""
     q = load_query(name, lang, directory)
-    values = _resolved(q, coerce_params(q, raw_params or {}), store)
+    values = bind_params(q, raw_params or {}, store)
     if lang == "cypher":
         from kg.cypher import run_cypher
 
