@@ -50,6 +50,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MAX_BYTES_ENV = "KG_MAX_INPUT_BYTES"
 DEFAULT_MAX_BYTES = 16 * 2**20
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SIZE = re.compile(r"\s*(\d+)\s*([KMG]?)i?B?\s*", re.IGNORECASE)
 
 
@@ -250,8 +251,8 @@ def article_from_record(record: object, path: str | None) -> Article:
     """An `Article` from a decoded JSON object with the fields `ARTICLE_FIELDS`; others are ignored.
 
     An unpaired surrogate (a JSON escape such as `\\ud800`, which no UTF-8 text can hold) becomes U+FFFD,
-    keeping offsets. Raises `SourceError` naming the field when a field has the wrong type or `text` is
-    missing.
+    keeping offsets. Raises `SourceError` naming the field when a field has the wrong type, `text` is
+    missing or `id` holds a control character.
     """
     if not isinstance(record, dict):
         raise SourceError(f"expected a JSON object, got {json_type(record)}")
@@ -269,6 +270,9 @@ def article_from_record(record: object, path: str | None) -> Article:
         raw_id = str(raw_id)
     elif raw_id is not None and not isinstance(raw_id, str):
         raise SourceError(f"field 'id' must be a string, got {json_type(raw_id)}")
+    control = _CONTROL.search(raw_id.strip() if raw_id else "")
+    if control:  # XML exports cannot hold one, and no one can type it to `kg remove`
+        raise SourceError(f"field 'id' holds a control character (U+{ord(control[0]):04X}); an id must be printable")
     published = record.get("published")
     if published is not None and not isinstance(published, str | date):
         raise SourceError(f"field 'published' must be a string, got {json_type(published)}")
