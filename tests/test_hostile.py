@@ -140,6 +140,7 @@ def build_junk(root: Path, deep: Path) -> dict[str, str]:
         "types.json": "field 'title' must be a string, got array",
         "mixed.jsonl:2": "invalid JSON",
         "mixed.jsonl:4": "expected a JSON object, got array",
+        "mixed.jsonl:7": "field 'id' holds a control character (U+0000); an id must be printable",
         "wrapped.json": "articles[1]: field 'text' must be a string, got number",
     }
     (root / "empty.txt").write_bytes(b"")
@@ -225,7 +226,7 @@ def test_ingest_of_a_junk_folder_stores_the_good_and_names_each_bad_file_once(
     good = {a.id: a for a in articles}
     cut = int(next(f.message for f in failures if "gzip" in f.message).split("after line ")[1].split()[0])
     assert 0 < cut < 200
-    assert set(good) == {"x> } ; DROP ALL ; <y", "quote\"back\\slash\nnewline", "last", "wrapped-good",
+    assert set(good) == {"x> } ; DROP ALL ; <y", "quote\"back\\slash }>$", "last", "surrogate", "wrapped-good",
                          *(f"line-{i}" for i in range(cut)),
                          *(a.id for a in articles if a.path and a.path.endswith((".txt", ".md", ".html")))}
     assert {Path(a.path).name for a in articles if a.id.startswith("sha-")} == {  # type: ignore[arg-type]
@@ -243,6 +244,7 @@ def test_ingest_of_a_junk_folder_stores_the_good_and_names_each_bad_file_once(
 
         titles = dict(run_select(st, "SELECT ?id ?title WHERE { ?a ct:articleId ?id ; ct:title ?title }")[1])
     assert {k: titles[k] for k in good} == {k: a.title for k, a in good.items()}
+    assert good["surrogate"].title == "Broken \ufffd emoji"  # an unpaired surrogate escape, made valid
     hostile = next(a for a in good.values() if a.path and a.path.endswith("$.txt"))
     assert hostile.title == "Title with \"quotes\", 'apostrophes', a back\\slash and `ticks` }>$"
 
