@@ -455,12 +455,6 @@ class KGStore:
         self._commit(ops)
         return "replaced" if old.exists else "added"
 
-    def flush(self) -> None:
-        """Write what the database holds in memory to disk. RocksDB's write buffers otherwise grow with a
-        long ingest (about 70 KB per article until they fill); `kg ingest` flushes every thousand articles."""
-        self._require_write()
-        self.oxigraph.flush()
-
     def remove_article(self, article_id: str) -> bool:
         """Drop an article's graph and the entities only it mentioned; False when it was not stored."""
         self._require_write()
