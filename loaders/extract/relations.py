@@ -491,6 +491,57 @@ def _group(t: str) -> tuple[str, ...]:
 _ITS = re.compile(r"\b[Ii]ts\s+(?:(?:[\w.-]+\s+){0,5}|(?:[\w.-]+\s+){0,3}[\w.-]+\s*(?:,|—|–|--|:)\s*[\"“]?)$")
 
 
+_ARTIFACTS = ("Chip", "AIModel", "Product")
+_AS_PARTNER = re.compile(r"\s+as\s+(?:its|their|a|the|an)\s+(?:[\w-]+\s+){0,2}(?:partners?|suppliers?|vendors?)\b")
+_CUSTOMERS = re.compile(r"\b(?:customers?|clients?|buyers?)\s*(?:,\s*)?(?:such as|like|including|include|includes)\s+"
+                        r"(?:the\s+)?$")
+_EQUIVALENT = re.compile(r"\s+(?:equivalent|alternative|rival|counterpart|competitor|challenger)\s+(?:called|named|"
+                         r"dubbed|known as)\s+[\"“]?")
+_ARTIFACT_FROM = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}from\s+(?:the\s+)?")
+_TECH_SERVICE = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s*(?:,|—|–|:)\s*")
+
+
+def _more_constructions(text: str, ms: list[M], sent: tuple[int, int]) -> Iterator[Found]:
+    """Constructions over a name and the names around it: "Apple had selected Baidu as its main partner",
+    "Huawei's Ascend 910B ... customers such as ByteDance", "a CUDA equivalent called CANN", "a new Kirin 9000s
+    processor from Huawei's HiSilicon", "Baidu's autonomous driving service, Apollo Go"."""
+    s0 = sent[0]
+    for i, m in enumerate(ms):
+        if m.type == "Company" and _AS_PARTNER.match(text, m.end):
+            other = next((o for o in ms[:i] if o.type == "Company" and o.key != m.key and not o.coref
+                          and not _SOURCE_BEFORE.search(text, max(s0, o.start - 30), o.start)), None)
+            if other is not None:
+                pred = "partnersWith" if "partner" in _AS_PARTNER.match(text, m.end).group() else "suppliesTo"
+                subj, obj = (other, m) if pred == "partnersWith" else (m, other)
+                yield Found(subj.key, pred, obj.key, 0.7, "construction:as-partner", sent)
+        if m.type == "Company" and _CUSTOMERS.search(text, max(s0, m.start - 40), m.start):
+            supplier = next((o for o in reversed(ms[:i]) if o.type == "Company" and o.key != m.key
+                             and not _SOURCE_BEFORE.search(text, max(s0, o.start - 30), o.start)), None)
+            product = next((o for o in reversed(ms[:i]) if o.type in _ARTIFACTS), None)
+            for c in _coordinated_after(ms, text, m):
+                if supplier is not None:
+                    yield Found(supplier.key, "suppliesTo", c.key, 0.65, "construction:customers", sent)
+                if product is not None:
+                    yield Found(c.key, "uses", product.key, 0.65, "construction:customers", sent)
+        if i + 1 >= len(ms):
+            continue
+        b = ms[i + 1]
+        if m.type in _ARTIFACTS and b.type in _ARTIFACTS and _EQUIVALENT.fullmatch(text, m.end, b.start):
+            yield Found(m.key, "competesWith", b.key, 0.7, "construction:equivalent", sent)
+        if m.type in _ARTIFACTS and b.type == "Company" and _ARTIFACT_FROM.fullmatch(text, m.end, b.start):
+            maker = b
+            if i + 2 < len(ms) and ms[i + 2].type == "Company" and re.fullmatch(r"['’]s\s+",
+                                                                               text[b.end:ms[i + 2].start]):
+                maker = ms[i + 2]  # "from Huawei's HiSilicon"
+            yield Found(maker.key, "develops", m.key, 0.65, "construction:from", sent)
+        if m.type in ("Company", "GovernmentBody") and b.type == "Technology" and i + 2 < len(ms) \
+                and ms[i + 2].type in _ARTIFACTS and re.fullmatch(r"['’]s?\s+", text[m.end:b.start]) \
+                and _TECH_SERVICE.fullmatch(text, b.end, ms[i + 2].start):
+            c = ms[i + 2]  # "Baidu's autonomous driving service, Apollo Go"
+            yield Found(m.key, "develops", c.key, 0.8, "construction:possessive", sent)
+            yield Found(c.key, "uses", b.key, 0.7, "construction:possessive", sent)
+
+
 def _coordinated_after(ms: list[M], text: str, first: M) -> list[M]:
     """`first` and the names of its type coordinated with it ("Huawei or ZTE Corp", "A, B and C")."""
     out = [first]
@@ -498,6 +549,9 @@ def _coordinated_after(ms: list[M], text: str, first: M) -> list[M]:
     while i < len(ms) and ms[i].type == first.type and _LIST_GAP.fullmatch(text, out[-1].end, ms[i].start):
         out.append(ms[i])
         i += 1
+    if len(out) > 1 and not any(re.search(r"\b(?:and|or)\b", text[a.end:b.start])
+                                for a, b in zip(out, out[1:], strict=False)):
+        return out[:1]  # "customers, including X, Bloomberg added": a list ends with "and" or "or"
     return out
 
 
@@ -549,6 +603,7 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
             tail = text[b.end:b.end + 40]
             if re.match(r"^['’]s\s+(?:[\w-]+\s+){0,2}(?:unit|subsidiary|arm|affiliate|division)\b", tail):
                 yield Found(a.key, "subsidiaryOf", b.key, 0.8, "construction:unit-of", sent)
+    yield from _more_constructions(text, ms, sent)
     # "Baidu ... with its advanced ERNIE AI model": the owner is the organisation named before "its"
     for m in ms:
         if m.type not in ("AIModel", "Chip", "Product"):
