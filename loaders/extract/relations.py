@@ -372,10 +372,12 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         assert pred is not None
         if pred == "involves":
             continue  # handled by the tension frame
-        if pred == "investsIn" and cue.group().startswith(("buy", "bought", "purchas")):
+        buying = pred == "investsIn" and cue.group().startswith(("buy", "bought", "purchas"))
+        if buying:
             # "to buy 3Com" invests in the firm; "buy Nvidia chips" uses them
-            nxt = next((m for m in ms if m.start >= cue.end() and m.type != "Place"), None)
-            if nxt is not None and nxt.type in ("Chip", "AIModel", "Product", "Technology"):
+            after = [m for m in ms if cue.end() <= m.start < cue.end() + 40 and m.type != "Place"]
+            if after and not any(m.type == "Company" for m in after) \
+                    and after[0].type in ("Chip", "AIModel", "Product", "Technology"):
                 pred = "uses"
         rule = f"cue:{pred}"
         backwards = pred in _REVERSED
@@ -386,6 +388,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         subj_ok, obj_ok = dom[pred], rng[pred]
         if backwards:
             subj_ok, obj_ok = obj_ok, subj_ok
+        if buying and pred == "investsIn":
+            obj_ok = {"Company"}  # "buy network gear maker 3Com": the firm, not its trade
         if cues is _CUE_ZH:
             # "中国AI", "北京市…": in Chinese a place before the verb is mostly a modifier, not the actor
             subj_ok = subj_ok - {"Place"}
@@ -449,6 +453,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                     continue
                 if pred == "competesWith" and _group(o.type)[0] != _group(subj.type)[0]:
                     continue  # firms rival firms, products rival products
+                if o.type == "Company" and not backwards and _FIRM_AS_MODIFIER.match(text, o.end):
+                    continue  # "working with the DeepSeek open source model": the model, not the firm
                 r = rule + ("/coref" if subj.coref or o.coref else "")
                 if backwards:
                     yield Found(o.key, pred, subj.key, round(conf, 2), r, sent)
@@ -472,6 +478,12 @@ _POSSESSIVE = {
 _UNIT = r"(?:unit|subsidiary|arm|affiliate|division|spin-?off)"
 _UNIT_GAP = re.compile(rf"['’]s\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*")
 _UNIT_AFTER = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\b")
+_FIRM_AS_MODIFIER = re.compile(r"\s+(?:(?!(?:whose|which|that|who|and|or|has|have|is|was|will)\b)[a-z][\w-]*\s+){0,2}"
+                               r"(?:models?|platforms?|apps?|chatbots?|software|"
+                               r"systems?|chips?|services?|devices?|phones?|smartphones?|products?)\b")
+_QUOTES = {'"', "“", "”", "‘", "'"}
+_GENERIC_GOVERNMENT = re.compile(r"\s+(?:[Ff]ederal\s+|[Nn]ational\s+|[Cc]entral\s+)?(?:[Gg]overnment|"
+                                 r"[Aa]dministration|[Aa]uthorities|[Ss]tate)")
 _FUNCTION_WORD = re.compile(r"\b(?:to|of|for|in|on|with|from|by|at|and|or|as|than)\b")
 # "TikTok-parent ByteDance", "ChatGPT maker OpenAI"
 _MAKER_GAP = re.compile(r"[-\s](?:parent|owner|maker|developer|creator|operator)\s+(?:company\s+|firm\s+)?")
@@ -559,7 +571,9 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
     for a, b in zip(ms, ms[1:], strict=False):
         gap = text[a.end:b.start]
         # "Baidu's ERNIE", "Baidu's autonomous driving service, Apollo Go"
-        if re.match(r"^['’]s?\s", gap) and len(gap) <= 45 and not re.search(r"[.;]", gap):
+        if re.match(r"^['’]s?\s", gap) and len(gap) <= 45 and not re.search(r"[.;]", gap) \
+                and not (text[a.start - 1:a.start] in _QUOTES and text[b.end:b.end + 1] in _QUOTES):
+            # (not a nickname: "often referred to as "China's Google"")
             for ga in _group(a.type):
                 for gb in _group(b.type):
                     pred = _POSSESSIVE.get((ga, gb))
@@ -590,7 +604,8 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
         if gap == " " and a.type == "Company" and b.type in ("Chip", "AIModel", "Product"):
             yield Found(a.key, "develops", b.key, 0.75, "construction:compound", sent)
         # "Hangzhou-based DeepSeek"
-        if a.type == "Place" and re.match(r"^-based\s+(?:[\w-]+\s+){0,3}$", gap) and b.type == "Company":
+        if a.type == "Place" and re.match(r"^-based\s+(?:[\w-]+\s+){0,3}$", gap) and b.type == "Company" \
+                and not _FUNCTION_WORD.search(gap):  # not "Hong Kong-based analyst at CLSA"
             yield Found(b.key, "headquarteredIn", a.key, 0.85, "construction:based", sent)
         # "Baidu CEO Robin Li", "Robin Li, Baidu's chief executive", "Robin Li, CEO of Baidu"
         if a.type == "Company" and b.type == "Person" and re.fullmatch(rf"['’]?s?\s+(?:\w+\s+)?{_ROLE}\s+", gap):
@@ -723,7 +738,8 @@ def _inner_places(text: str, mentions: list[M], sentences: list[tuple[int, int]]
                 yield Found(h.key, "involves", p.key, 0.75, "name:inner-place", sent)
             elif lead and h.type == "Policy":
                 yield Found(h.key, "issuedBy", p.key, 0.8, "name:inner-place", sent)
-            elif lead and h.type == "GovernmentBody":
+            elif lead and h.type == "GovernmentBody" and not _GENERIC_GOVERNMENT.fullmatch(text, p.end, h.end):
+                # "US Federal Communications Commission", not "UK government"
                 yield Found(h.key, "headquarteredIn", p.key, 0.75, "name:inner-place", sent)
             elif h.type == "Policy":
                 prep = re.search(r"\b(for|in|on|against|to)\s+(?:the\s+)?$", text[h.start:p.start])

@@ -89,7 +89,7 @@ def _short_forms(spans: list[Span], catalog: Catalog) -> dict[tuple[str, str], s
     return out
 
 
-_RESTRICTIVE = re.compile(r"\b(?:sanctions|restrictions|curbs|controls|bans?|blacklist)$")
+_RESTRICTIVE = re.compile(r"\b(?:sanctions?|restrictions?|curbs?|controls?|bans?|blacklists?)$")  # stems too
 _ISSUERS = {"us": "us", "u s": "us", "american": "us", "united states": "us", "washington": "us",
             "china": "china", "chinese": "china", "beijing": "china", "uk": "uk", "u k": "uk", "british": "uk",
             "eu": "eu", "european": "eu", "japan": "japan", "japanese": "japan", "dutch": "netherlands"}
