@@ -243,15 +243,17 @@ def coerce_params(q: NamedQuery, raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_RESOLVE = Template("""PREFIX ct: <https://w3id.org/chinatech/ontology#>
+_RESOLVE_PROLOGUE = """PREFIX ct: <https://w3id.org/chinatech/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?key ?how WHERE {
-  { ?e ct:key $name . BIND(0 AS ?how) }
-  UNION { ?e rdfs:label ?l . FILTER(LCASE(STR(?l)) = LCASE($name)) BIND(1 AS ?how) }
-  UNION { ?e skos:altLabel ?l . FILTER(LCASE(STR(?l)) = LCASE($name)) BIND(2 AS ?how) }
-  UNION { ?e ct:normalizedName $normalized . BIND(3 AS ?how) }
-  ?e ct:key ?key }""")
+"""
+# One query per way of naming, tried in order until one names an entity: the key and the normalised name
+# are index lookups, labels and aliases are scans (case-insensitive), so a key or a label spares the rest.
+_RESOLVE_STEPS = tuple(Template(_RESOLVE_PROLOGUE + f"SELECT DISTINCT ?key WHERE {{ {pattern} ?e ct:key ?key }}")
+                       for pattern in ("?e ct:key $name .",
+                                       "?e rdfs:label ?l . FILTER(LCASE(STR(?l)) = LCASE($name))",
+                                       "?e skos:altLabel ?l . FILTER(LCASE(STR(?l)) = LCASE($name))",
+                                       "?e ct:normalizedName $normalized ."))
 
 
 def resolve_entity(store: Any, name: str) -> str:
@@ -261,9 +263,10 @@ def resolve_entity(store: Any, name: str) -> str:
     from kg.sparql import run_select
 
     literal = partial(sparql_literal, Param("name", "str"))
-    _, rows = run_select(store, _RESOLVE.substitute(name=literal(name), normalized=literal(normalize_name(name))))
-    for how in (0, 1, 2, 3):
-        keys = sorted({str(k) for k, h in rows if h == how})
+    values = {"name": literal(name), "normalized": literal(normalize_name(name))}
+    for step in _RESOLVE_STEPS:
+        _, rows = run_select(store, step.substitute(values))
+        keys = sorted({str(k) for (k,) in rows})
         if len(keys) == 1:
             return keys[0]
         if keys:
