@@ -109,8 +109,11 @@ class StoreLock:
     def acquire(self, exclusive: bool, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> None:
         """Take the lock; a writer fails at once when another writer holds it, and waits up to `wait`
         seconds for readers; a reader waits up to `wait` seconds for a writer."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        except OSError as e:
+            raise StoreError(f"cannot create the store at {self.path.parent}: {e.strerror or e}") from e
         deadline = time.monotonic() + wait
         told = False
         while True:
