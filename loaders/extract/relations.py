@@ -176,11 +176,16 @@ def _nearest_before(ms: list[M], pos: int, ok: set[str], floor: int) -> M | None
 _OBLIQUE_BEFORE = re.compile(r"(?:\b(?:told|(?:said|confirmed|told|explained|disclosed|revealed) to)|"
                              r"\bwith (?:its|their|his|her)(?:\s+[\w-]+){0,3})\s+$")
 # A firm named as a source ("according to Bloomberg", "analyst at CLSA", "Reuters reported") is no topic.
-_SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
-_SOURCE_AFTER = re.compile(r"[\s*_)]*(?:reported|reports|said|says|wrote|noted|estimates?|thinks|believes|"
-                           r"argued|argues|predicts|predicted|warned|warns)\b")
+_SOURCE_BEFORE = re.compile(r"\b(?:at|to|told|according to|by|from|of)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$")
+_SOURCE_AFTER = re.compile(r"[\s*_)]*(?:[a-z]+\s+)?(?:reported|reports?|said|says|wrote|noted|estimates?|thinks|"
+                           r"believes|argued|argues|predicts|predicted|warned|warns|data|survey|poll|consensus)\b")
 _PLACE_OWNS = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*s\b")
-_DATELINE_AFTER = re.compile(r"\)\s*[-–—]")
+_DATELINE_AFTER = re.compile(r"\)\s*[-–—]|\s*-\s")  # "SHENZHEN (Reuters) -", "Investing.com - "
+
+
+def _dateline(text: str, m: M, start: int) -> bool:
+    """`m` opens its sentence as the source of a dateline ("HONG KONG (Reuters) -", "Investing.com - ")."""
+    return bool(_DATELINE_AFTER.match(text, m.end)) and not _LOWER.search(text, start, m.start)
 
 
 def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int, owner: bool = False) -> M | None:
@@ -190,7 +195,7 @@ def _subject_before(ms: list[M], text: str, pos: int, ok: set[str], floor: int, 
             continue
         if m.start < floor:
             break
-        if _OBLIQUE_BEFORE.search(text, max(floor, m.start - 40), m.start) or _DATELINE_AFTER.match(text, m.end):
+        if _OBLIQUE_BEFORE.search(text, max(floor, m.start - 40), m.start) or _dateline(text, m, floor):
             continue
         if m.type == "Place" and not owner and _PLACE_OWNS.match(text, m.end):
             continue  # "China's tech giants can lead in AI": the giants act, the place only says whose
@@ -297,7 +302,7 @@ def extract_relations(text: str, sentences: list[tuple[int, int]], mentions: lis
                 last_seen[sup] = m
         # the topic of the sentence, for a cue in the next one whose subject is left implicit
         # (kept over one sentence that names no firm: "That drove its shares up 13 per cent.")
-        firms = [m for m in ms if m.type == "Company" and not _DATELINE_AFTER.match(text, m.end)
+        firms = [m for m in ms if m.type == "Company" and not _dateline(text, m, s0)
                  and not _SOURCE_BEFORE.search(text, max(s0, m.start - 30), m.start)
                  and not _SOURCE_AFTER.match(text, m.end)]
         topic = next((m for m in firms if not m.coref), firms[0] if firms else None)
@@ -425,7 +430,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                     and not any(s0 <= m.start and m.end <= cue.start() for m in ms):
                 # "Competing offerings from other majors include Tencent's Hunyuan ...": rivals of the firm
                 # the sentence before was about
-                subj = last_seen[_TOPIC]
+                first = next((m for m in ms if m.start >= cue.end()), None)
+                subj = last_seen[_TOPIC] if first is objs[0] else None  # not "competition between A and B, C"
                 conf = 0.55
                 rule += "/topic"
             subjects = _subjects_before(ms, text, subj) if subj is not None else []
@@ -437,6 +443,8 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                     subjects, objs = [ms[i - 1]], [subj]
         if not subjects or not objs:
             continue
+        if backwards and pred != "issuedBy" and _CAPITALISED.search(text, subjects[0].end, cue.start()):
+            continue  # "ties to China, SoundHound faces risks": an unknown firm is the one affected
         if cue.group().startswith("amid") and (subjects[0].type not in ("Place", "StockIndex", "Exchange")
                                                or cue.start() - subjects[0].end > 60):
             continue  # "Asia stocks fall amid US tariffs": markets, not whatever else the sentence names
@@ -481,6 +489,8 @@ _UNIT_AFTER = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\b")
 _FIRM_AS_MODIFIER = re.compile(r"\s+(?:(?!(?:whose|which|that|who|and|or|has|have|is|was|will)\b)[a-z][\w-]*\s+){0,2}"
                                r"(?:models?|platforms?|apps?|chatbots?|software|"
                                r"systems?|chips?|services?|devices?|phones?|smartphones?|products?)\b")
+_LOWER = re.compile(r"[a-z]")
+_CAPITALISED = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+[A-Z]?\w*")
 _QUOTES = {'"', "“", "”", "‘", "'"}
 _GENERIC_GOVERNMENT = re.compile(r"\s+(?:[Ff]ederal\s+|[Nn]ational\s+|[Cc]entral\s+)?(?:[Gg]overnment|"
                                  r"[Aa]dministration|[Aa]uthorities|[Ss]tate)")
