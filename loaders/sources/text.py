@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,22 @@ __all__ = ["parse_text", "read_text"]
 _SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*(?:\n|$)")
 
 
+@cache
+def _yaml_loader() -> type:
+    """yaml's safe loader with dates left as strings: `parse_published` reads them, and YAML's own
+    conversion raised on a day out of range (`published: 2025-02-30`)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
 def _front_matter(doc: str) -> tuple[dict[str, Any], str]:
     """Split a leading `---` YAML block off a document: (fields, rest).
 
@@ -47,8 +64,8 @@ def _front_matter(doc: str) -> tuple[dict[str, Any], str]:
     import yaml
 
     try:
-        fields = yaml.safe_load(doc[4:end])
-    except yaml.YAMLError:
+        fields = yaml.load(doc[4:end], Loader=_yaml_loader())  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError, RecursionError):  # bad syntax, an explicit bad !!timestamp, deep nesting
         return {}, doc
     if not isinstance(fields, dict):
         return {}, doc
