@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import stat
 import subprocess
@@ -31,11 +32,14 @@ import pytest
 
 from kg.graph import Article, ArticleGraph, Entity, Evidence, Mention, Relation
 from kg.ids import discovered_key
-from kg.neo4j.connect import Neo4jError, read_config, resolve_settings
+from kg.neo4j.connect import Neo4jError, Settings, open_driver, read_config, resolve_settings, run_read
 from kg.store import KGStore
 from loaders.markdown import strip_markdown
 from loaders.sources import LoadFailure, load_articles, read_path
-from tests.bolt_server import free_port
+from loaders.sources.base import decode_text
+from loaders.sources.html_page import parse_html
+from loaders.sources.text import parse_text
+from tests.bolt_server import free_port, running_bolt_server
 from tests.conftest import DATA, EXAMPLES, ROOT
 
 KG = [sys.executable, "-m", "kg"]
@@ -315,6 +319,28 @@ def test_size_limit_through_the_command(tmp_path: Path) -> None:
         2, ["error: KG_MAX_INPUT_BYTES='lots' is not a size (a number of bytes, or with K, M or G: 64M)"])
 
 
+@pytest.mark.parametrize("case", ["a file", "under /proc", "corrupt", "log is a directory"])
+def test_unusable_stores_and_logs_are_one_line_errors(case: str, tmp_path: Path) -> None:
+    store, extra = tmp_path / "store", ()
+    message = {"a file": f"{store} is not a directory",
+               "under /proc": "cannot create the store at /proc/kg-store: No such file or directory",
+               "corrupt": f"cannot open the store at {store}: Corruption",
+               "log is a directory": f"cannot write the log {tmp_path}: Is a directory"}[case]
+    if case == "a file":
+        store.write_text("not a store")
+    elif case == "under /proc":
+        store = Path("/proc/kg-store")
+    elif case == "corrupt":
+        (store / "oxigraph").mkdir(parents=True)
+        (store / "oxigraph" / "CURRENT").write_text("garbage\n")
+    else:
+        extra = ("--log", str(tmp_path))
+    r = kg("ingest", str(EXAMPLES / "baidu-ernie.md"), "--store", str(store), *extra)
+    assert r.returncode == 2
+    (line,) = error_lines(r.stderr)
+    assert line.startswith(f"error: {message}"), line
+
+
 # -------------------------------------------------------------------------------- pathological Markdown --
 
 
@@ -331,6 +357,32 @@ def test_size_limit_through_the_command(tmp_path: Path) -> None:
 def test_pathological_markdown_lines_take_linear_time(raw: str, seen: str) -> None:
     """These took minutes to hours (quadratic regex backtracking); they must come back unchanged."""
     assert strip_markdown(raw) == seen
+
+
+# ------------------------------------------------------------------------ what fuzzing found (bench/) --
+
+
+def test_a_page_without_a_date_is_not_searched_for_one() -> None:
+    """This 52-byte page took 15-45 s: htmldate's extensive search tried every dateparser locale on it and
+    then guessed 2024-01-01 from '2024' in the text."""
+    page = b'<>\n3p>oCTYhhtml>awD;&e>l\n<p>An\n2**n 2024lC**_te<sTys'
+    article = parse_html(decode_text(page))
+    assert (article.text, article.published) == ("An 2n 2024lC_te", None)
+
+
+@pytest.mark.parametrize(("front", "published", "article_id"), [
+    ("published: 2025-03-61\nid: md-kunlun", None, "md-kunlun"),  # raised ValueError: day out of range
+    ("published: 2025-02-20 10:00:00\nid: dated", date(2025, 2, 20), "dated"),
+    ("published: !!timestamp 2025-02-30", None, None),  # YAML cannot read it: the block stays text
+    ("a: " + "[" * 3000, None, None),  # raised RecursionError
+])
+def test_front_matter_that_yaml_chokes_on(front: str, published: date | None, article_id: str | None) -> None:
+    article = parse_text(f"---\n{front}\n---\nTitle\n\nHuawei develops chips.\n")
+    assert article.published == published
+    if article_id:
+        assert (article.id, article.title) == (article_id, "Title")
+    else:
+        assert article.title == front.splitlines()[0]
 
 
 # ------------------------------------------------------------------------------------- query injection --
@@ -456,3 +508,23 @@ def test_settings_and_config_errors_never_show_the_password(tmp_path: Path) -> N
         read_config(cfg)
     assert "unknown keys ['pasword']" in str(e.value) and secret not in str(e.value)
 
+
+
+@pytest.mark.slow
+def test_the_driver_log_never_holds_the_password(caplog: pytest.LogCaptureFixture) -> None:
+    """Every record the neo4j driver logs at DEBUG while logging in (rightly and wrongly) to a real Bolt
+    server, and every error message, is free of the passwords tried."""
+    wrong = "pw-" + os.urandom(6).hex()
+    caplog.set_level(logging.DEBUG, logger="neo4j")
+    with running_bolt_server() as server:
+        good = Settings(server.uri, server.user, server.password, server.database)
+        with open_driver(good) as driver:
+            assert run_read(driver, good, lambda tx: tx.run("RETURN 1 AS one").single()["one"]) == 1
+        with pytest.raises(Neo4jError) as e:
+            with open_driver(Settings(server.uri, server.user, wrong, server.database)):
+                pass
+        secrets = (server.password, wrong)
+    assert "refused the credentials" in str(e.value)
+    assert "HELLO" in caplog.text or "LOGON" in caplog.text  # the handshake was logged
+    for secret in secrets:
+        assert secret not in caplog.text and secret not in str(e.value)
