@@ -1,8 +1,8 @@
 """Extraction quality on the shared gold: the figures must not drop below what the project has reached.
 
 Goals of the project are entities, relations and observations F1 >= 0.90 / 0.70 / 0.80 with neither
-precision nor recall below 0.6. Entities and observations meet them; relations are held at the level
-reached (0.50 F1), to be raised as the relation rules improve.
+precision nor recall below 0.6. All three meet them; relations are held at the level reached (0.74 F1,
+precision 0.83, recall 0.68), to be raised as the relation rules improve.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from kg.evaluate import Score, evaluate_dir
 from tests.conftest import need_shared
 
-FLOORS = {"entities": 0.90, "relations": 0.50, "observations": 0.80}
-MIN_P_R = {"entities": 0.60, "relations": 0.40, "observations": 0.60}
+FLOORS = {"entities": 0.90, "relations": 0.74, "observations": 0.80}
+MIN_P_R = {"entities": 0.60, "relations": 0.60, "observations": 0.60}
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ predictions on the shared gold articles that are correct, smoothed as (correct +
 that a rule seen a few times is not trusted fully. A rule variant is discounted: "/coref" (one end is a
 description standing for a name), "/pronoun" (the subject is "it" or "the company" from an earlier
 sentence) and "/topic" (the subject is left implicit and taken from the sentence before: a guess, discounted
-like a pronoun although it was right every time on the gold); Chinese cues ("cue-zh:") take the English cue's value with a discount, having no Chinese gold.
+like a pronoun although it was right every time on the gold); Chinese cues ("cue-zh:") take the English
+cue's value with a discount, having no Chinese gold.
 Rules never seen on the gold keep the confidence the rule itself gave.
 """
 from __future__ import annotations

@@ -381,6 +381,9 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
         if buying:
             # "to buy 3Com" invests in the firm; "buy Nvidia chips" uses them
             after = [m for m in ms if cue.end() <= m.start < cue.end() + 40 and m.type != "Place"]
+            if _PASSIVE.match(text[cue.end():cue.end() + 12]):  # "Nvidia's H20 chips were bought by ...": the
+                after = [m for m in reversed(ms) if cue.start() - 40 <= m.end <= cue.start() and m.type != "Place"]
+                after = after[:1]  # thing bought is the name right before
             if after and not any(m.type == "Company" for m in after) \
                     and after[0].type in ("Chip", "AIModel", "Product", "Technology"):
                 pred = "uses"
@@ -587,8 +590,10 @@ def _constructions(text: str, ms: list[M], sent: tuple[int, int], place_keys: se
             for ga in _group(a.type):
                 for gb in _group(b.type):
                     pred = _POSSESSIVE.get((ga, gb))
-                    if gb == "Technology" and _FUNCTION_WORD.search(gap):
-                        continue  # "Huawei's access to chipmaking tools": the firm owns the access, not the tools
+                    if (gb in ("Technology", "Policy") or ga == "Place") and _FUNCTION_WORD.search(gap):
+                        # "Huawei's access to chipmaking tools", "China's stocks face pressure from US tariffs":
+                        # the name owns the access or the stocks, not what follows
+                        continue
                     if pred == "headquarteredIn" and b.type == "Company":
                         # "China's Huawei or ZTE Corp": the place holds for the coordinated names too
                         for c in _coordinated_after(ms, text, b):
