@@ -155,3 +155,70 @@ def test_policy_names_carry_their_issuer() -> None:
     g = extract_article(Article(id="t5", title="", text=text))
     rels = {(r.subject, str(r.predicate), r.object) for r in g.relations}
     assert ("us-tariffs", "issuedBy", "united-states") in rels, rels
+
+
+def _rels(text: str) -> set[tuple[str, str, str]]:
+    g = extract_article(Article(id="t-rel", title="", text=text))
+    return {(r.subject, str(r.predicate), r.object) for r in g.relations}
+
+
+def _has_symmetric(rels: set[tuple[str, str, str]], a: str, pred: str, b: str) -> bool:
+    return (a, pred, b) in rels or (b, pred, a) in rels
+
+
+def test_rivals_listed_without_a_subject_are_rivals_of_the_firm_before() -> None:
+    rels = _rels("Xiaomi launched a new flagship phone on Monday. "
+                 "Competing handsets include Apple's iPhone and Huawei's Mate 60.")
+    assert _has_symmetric(rels, "xiaomi", "competesWith", "apple"), rels
+    assert _has_symmetric(rels, "xiaomi", "competesWith", "huawei"), rels
+    # firms rival firms: the products named with them are not rivals of Xiaomi
+    assert not _has_symmetric(rels, "xiaomi", "competesWith", "iphone"), rels
+
+
+def test_where_firms_do_business() -> None:
+    rels = _rels("In India, Apple and Xiaomi are expanding their stores. "
+                 "Tencent, which dominates China's gaming market, reported results.")
+    assert {("apple", "operatesIn", "india"), ("xiaomi", "operatesIn", "india")} <= rels, rels
+    assert ("tencent", "operatesIn", "china") in rels, rels
+
+
+def test_reversed_cues_name_the_affected_first() -> None:
+    rels = _rels("Hong Kong stocks fell amid US tariffs. "
+                 "China's chipmakers face pressure from US export controls.")
+    assert ("us-tariffs", "affects", "hong-kong") in rels, rels
+    assert ("us-export-controls", "affects", "china") in rels, rels
+    # the possessive owns the chipmakers, not the controls named after the verb
+    assert ("us-export-controls", "issuedBy", "china") not in rels, rels
+
+
+def test_constructions_partner_unit_parent_customers() -> None:
+    rels = _rels("Apple had selected Baidu as its main partner. Huawei's HiSilicon unit designs the chips. "
+                 "TikTok-parent ByteDance said nothing. "
+                 "Nvidia's H20 chips were bought by customers such as Tencent and Alibaba.")
+    assert _has_symmetric(rels, "apple", "partnersWith", "baidu"), rels
+    assert ("hisilicon", "subsidiaryOf", "huawei") in rels, rels
+    assert ("bytedance", "develops", "tiktok") in rels, rels
+    for firm in ("tencent", "alibaba"):
+        assert ("nvidia", "suppliesTo", firm) in rels and (firm, "uses", "h20") in rels, firm
+        assert (firm, "investsIn", "nvidia") not in rels, firm  # they bought chips, not the firm
+
+
+def test_its_with_apposition_and_export_destinations() -> None:
+    rels = _rels("Baidu said it would make its next-generation artificial intelligence model Ernie open-source. "
+                 "Alibaba released its latest model, Qwen2.5-Max, on Tuesday. "
+                 "The rule adds eleven companies to the Entity List under the destinations of Russia, Iran "
+                 "and Pakistan.")
+    assert ("baidu", "develops", "ernie") in rels and ("alibaba", "develops", "qwen2-5-max") in rels, rels
+    for place in ("russia", "iran", "pakistan"):
+        assert ("entity-list", "targets", place) in rels, place
+
+
+def test_nicknames_addressees_and_datelines_are_not_actors() -> None:
+    rels = _rels("Shares rose at Baidu, which is often called \"China's Google\". "
+                 "SHENZHEN (Reuters) - The launch of a smartphone from Huawei drew crowds. "
+                 "Great Wall Motor confirmed to Reuters it had integrated DeepSeek-R1 into its cars. "
+                 "DeepSeek declined to comment.")
+    assert ("google", "headquarteredIn", "china") not in rels, rels
+    assert not any(s == "reuters" for s, _, _ in rels), rels
+    assert ("great-wall-motor", "uses", "deepseek-r1") in rels, rels
+    assert ("deepseek", "develops", "deepseek-r1") in rels, rels  # a product named after its maker
