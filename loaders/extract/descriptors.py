@@ -66,6 +66,8 @@ def _demonym_places(words: str, place_keys: set[str]) -> list[str]:
     return out
 
 
+_NAME_GAP = re.compile(r" *(?:[-–—:] +)?")
+_COUNTRY_DETS = {"country's", "nation's", "country’s", "nation’s"}
 _HEAD_WORD = re.compile(rf"\b(?:{_HEADS})\b(?P<tail>(?:['’]s)?(?:\s+(?:such as|like|including|led by))?,?)(?=\s|$)")
 _MOD_WORD = re.compile(_MOD + "$")
 
@@ -96,14 +98,16 @@ def find_descriptions(text: str, mentions: list[M], place_keys: set[str]) -> lis
             continue
         start = head_start - sum(len(w) + 1 for w in mods)
         end = d.end()
-        after = end
-        while after < len(text) and text[after] == " ":
-            after += 1
+        after = end + _NAME_GAP.match(text, end).end() - end  # "telecom companies - China Mobile, ..."
         named = after in starts and starts[after].type == "Company"
         head_end = head_start + len(d.group(0)) - len(d.group("tail"))
         inner = [m for m in mentions if start <= m.start and m.end <= head_end]
         places = [m.key for m in inner if m.type == "Place"]
         places += [p for p in _demonym_places(" ".join(mods), place_keys) if p not in places]
+        if det in _COUNTRY_DETS:  # "the country's three largest telecom companies": the country named before
+            country = next((m for m in reversed(mentions) if m.type == "Place" and m.end <= start), None)
+            if country is not None and start - country.end < 400 and country.key not in places:
+                places.append(country.key)
         techs = [m.key for m in inner if m.type == "Technology"]
         backers = [m.key for m in inner if m.type == "Company" and _BACKED.match(text[m.end:m.end + 12])]
         head = text[head_start:head_end].lower()
@@ -192,7 +196,7 @@ def _listed_after(text: str, companies: list[M], pos: int) -> list[M]:
             continue
         gap = text[prev:m.start]
         if not out:
-            if gap.strip() and not re.fullmatch(r"\s*[\w.-]+-(?:backed|owned|parent|based|run)\s+", gap):
+            if gap.strip(" -–—:") and not re.fullmatch(r"\s*[\w.-]+-(?:backed|owned|parent|based|run)\s+", gap):
                 break
         elif not _LIST_GAP.fullmatch(gap):
             break
