@@ -182,8 +182,12 @@ def build_junk(root: Path, deep: Path) -> dict[str, str]:
     (root / "rtl\u202etxt.md").write_text("RTL name\n\nTencent invests in Zhipu AI.\n", encoding="utf-8")
     (root / "notes.docx").write_bytes(b"PK\x03\x04 not an article format, skipped in a folder")
     (root / ".hidden.txt").write_text("Hidden\n\nNever read.", encoding="utf-8")
-    return {shown(str(root / name.split(":")[0])) + name[len(name.split(":")[0]):]: message
-            for name, message in bad.items()}
+
+    def where(name: str) -> str:  # "mixed.jsonl:2" -> "<root>/mixed.jsonl:2", as the error line shows it
+        file, colon, line = name.partition(":")
+        return shown(str(root / file)) + colon + line
+
+    return {where(name): message for name, message in bad.items()}
 
 
 @pytest.fixture(scope="module")
@@ -476,9 +480,10 @@ def test_credentials_in_the_uri_are_refused_without_echoing_them(tmp_path: Path)
     assert r.returncode == 2
     (line,) = error_lines(r.stderr)
     assert "put no credentials in the URI" in line and secret not in r.stderr + r.stdout
-    with pytest.raises(Neo4jError) as e:
-        resolve_settings(f"bolt://{secret}@h", None, None, environ={"NEO4J_PASSWORD": "x"})
-    assert secret not in str(e.value)
+    for uri in (f"bolt://{secret}@h", f"ftp://alice:{secret}@h:21", f"http://:{secret}@h"):
+        with pytest.raises(Neo4jError) as e:
+            resolve_settings(uri, None, None, environ={"NEO4J_PASSWORD": "x"})
+        assert secret not in str(e.value), e.value
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o700])

@@ -16,6 +16,7 @@ loader properties for as long as one likes.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -146,7 +147,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGStore]:
         yield st
 
 
-_counter = iter(range(10**9))
+_counter = itertools.count()
 
 
 def hostile_article(article_id: str, title: str, a: str, b: str, sentence: str) -> ArticleGraph:
