@@ -126,6 +126,9 @@ _CUE_ZH = re.compile("|".join(f"(?P<{p}>{rx})" for p, rx in CUES_ZH))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEGATION_ZH = re.compile(r"不|没有|未|并非|否认|拒绝|暂停|终止")
 _REVERSED = {"issues": "issuedBy", "affectedBy": "affects", "supportedBy": "supports"}
+_WE_QUOTE = re.compile(r"\s*[\"“]\s*We\b[^\"”]*$")
+_SPEAKER = re.compile(r"[\"”]\s*,?\s*(?P<name>[A-Z][\w.&-]*)(?:\s+[A-Z][\w.&-]*){0,3}\s+(?:said|says|added|noted|"
+                      r"announced|wrote|told)\b")
 _TOPIC = "@topic"
 _TOPIC_CUES = {"competesWith": re.compile(r"(?i)compet|rival")}  # nouns and participles, not verbs
 _NEAR_ONLY = {"on", "against", "by", "along"}  # prepositions as cues: only right after their subject
@@ -424,6 +427,14 @@ def _cue_relations(text: str, ms: list[M], sent: tuple[int, int], dom: dict[str,
                 kinds = ("Product", "AIModel", "Chip") if pron.group("thing") else (
                     "Company", "Organization", "AIModel", "Product", "Policy")
                 subj = next((last_seen[t] for t in kinds if t in last_seen and last_seen[t].type in subj_ok), None)
+                conf = 0.55
+                rule += "/pronoun"
+            elif subj is None and _WE_QUOTE.match(text, s0, cue.start()):
+                # '"We will launch the Ernie 4.5 series ...," Baidu said': the speaker
+                said = _SPEAKER.search(text, cue.end(), s1)
+                subj = next((m for m in ms if said and m.start == said.start("name") and m.type in subj_ok), None)
+                if said:  # what was said ends with the quote
+                    objs = [o for o in objs if o.end <= said.start()]
                 conf = 0.55
                 rule += "/pronoun"
             elif subj is not None and cue.start() - subj.end > 60:
