@@ -380,3 +380,20 @@ def test_cli_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path) -> None
     assert removed.exit_code == 0
     with KGStore.open(store) as st:
         assert st.article_ids() == []
+
+
+def test_entity_names_resolve_or_explain(store: KGStore) -> None:
+    from kg.cli.entity import UnknownEntityError, resolve_entity
+
+    store.put_article(graph("a1", ["Alibaba", "Alibaba Group Holding Ltd."]))
+    apollo = [thing("Product", "Apollo"), thing("Company", "Apollo")]
+    store.put_article(ArticleGraph(id="a2", title="Apollo", content_hash="h", entities=apollo))
+    alibaba = discovered_key("Company", "Alibaba")
+    assert resolve_entity(store, alibaba) == alibaba  # key
+    assert resolve_entity(store, "ALIBABA") == alibaba  # label, any case
+    assert resolve_entity(store, "alibaba group holding ltd.") == alibaba  # surface form, any case
+    assert resolve_entity(store, "The Alibaba Group") == alibaba  # normalised name
+    with pytest.raises(UnknownEntityError, match="ambiguous.*found/company/apollo.*found/product/apollo"):
+        resolve_entity(store, "apollo")
+    with pytest.raises(UnknownEntityError, match=r"no entity named 'Alibabba'.*did you mean found/company/alibaba"):
+        resolve_entity(store, "Alibabba")

@@ -29,44 +29,65 @@ def _rows(store: KGStore, query: str) -> list[tuple[Any, ...]]:
     return run_select(store, query)[1]
 
 
-def _string(value: str) -> str:
-    """A SPARQL string literal."""
+def _names(store: KGStore) -> list[tuple[str, str, str]]:
+    """(key, kind, name) for every label, alias, surface form and normalised name of every entity: one pass
+    over the reference and entities graphs, where all names live (a SPARQL scan of the union graph takes
+    seconds on a corpus store)."""
     import pyoxigraph as ox
 
-    return str(ox.Literal(value))
+    from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
+
+    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
+    keys = {q.subject: str(q.object.value) for g in graphs
+            for q in store.oxigraph.quads_for_pattern(None, ct("key"), None, g)}
+    return [(keys[q.subject], kind, str(q.object.value))
+            for prop, kind in ((RDFS_LABEL, "label"), (SKOS_ALT_LABEL, "alias"), (ct("normalizedName"), "norm"))
+            for g in graphs for q in store.oxigraph.quads_for_pattern(None, prop, None, g) if q.subject in keys]
 
 
-def _names(store: KGStore) -> list[tuple[str, str, str]]:
-    """(entity IRI, key, name) for every label, alias and surface form of every entity."""
-    return [(e, k, n) for e, k, n in _rows(store, """SELECT DISTINCT ?e ?k ?n WHERE {
-        ?e ct:key ?k . { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } UNION { ?e ct:normalizedName ?n } }""")]
+def _exact(store: KGStore, name: str) -> list[str]:
+    """Keys of the entities whose key, else label, else alias is exactly `name` (index lookups, instant)."""
+    import pyoxigraph as ox
+
+    from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
+
+    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
+    value = ox.Literal(name)
+    for prop in (ct("key"), RDFS_LABEL, SKOS_ALT_LABEL):
+        nodes = {q.subject for g in graphs for q in store.oxigraph.quads_for_pattern(None, prop, value, g)}
+        keys = sorted({str(q.object.value) for n in nodes for g in graphs
+                       for q in store.oxigraph.quads_for_pattern(n, ct("key"), None, g)})
+        if keys:
+            return keys
+    return []
 
 
 def find_entities(store: KGStore, name: str) -> tuple[list[str], list[str]]:
-    """Entity keys NAME resolves to — by key, then label, then alias or surface form (case-insensitive),
-    then normalised name — and, when none match, close names to suggest."""
+    """Entity keys NAME resolves to — by key, then label, then alias or surface form, each spelt exactly
+    (index lookups), then case-insensitively, then by normalised name (a scan of every name: seconds on a
+    corpus store) — and, when none match, close names to suggest."""
     import difflib
 
     from kg.ids import normalize_name
 
-    exact = _rows(store, f"SELECT DISTINCT ?k WHERE {{ ?e ct:key ?k FILTER(?k = {_string(name)}) }}")
+    exact = _exact(store, name)
     if exact:
-        return [exact[0][0]], []
-    low = _string(name.casefold())
-    for prop in ("rdfs:label", "skos:altLabel"):
-        hits = _rows(store, f"SELECT DISTINCT ?k WHERE {{ ?e ct:key ?k ; {prop} ?n FILTER(LCASE(STR(?n)) = {low}) }}")
-        if hits:
-            return sorted(h[0] for h in hits), []
+        return exact, []
     names = _names(store)
+    folded = name.casefold()
+    for kind in ("label", "alias"):
+        hits = sorted({k for k, kd, n in names if kd == kind and n.casefold() == folded})
+        if hits:
+            return hits, []
     norm = normalize_name(name)
-    hits_n = sorted({k for _, k, n in names if normalize_name(n) == norm})
-    if hits_n:
-        return hits_n, []
+    hits = sorted({k for k, _, n in names if normalize_name(n) == norm})
+    if hits:
+        return hits, []
     by_name: dict[str, set[str]] = defaultdict(set)
-    for _, k, n in names:
+    for k, _, n in names:
         by_name[n.casefold()].add(k)
-    close = difflib.get_close_matches(name.casefold(), list(by_name), n=8, cutoff=0.75)
-    contains = [n for n in by_name if len(name) >= 3 and name.casefold() in n][:8]
+    close = difflib.get_close_matches(folded, list(by_name), n=8, cutoff=0.7)
+    contains = [n for n in by_name if len(name) >= 3 and folded in n][:8]
     suggestions = dict.fromkeys(k for n in [*close, *contains] for k in sorted(by_name[n]))
     return [], list(suggestions)[:8]
 
@@ -76,7 +97,7 @@ def resolve_entity(store: KGStore, name: str) -> str:
     keys, suggestions = find_entities(store, name)
     if len(keys) == 1:
         return keys[0]
-    labels = dict(_rows(store, "SELECT ?k (SAMPLE(?l) AS ?label) WHERE { ?e ct:key ?k ; rdfs:label ?l } GROUP BY ?k"))
+    labels = {k: n for k, kind, n in _names(store) if kind == "label"}
     if keys:
         listed = ", ".join(f"{k} ({labels.get(k, k)})" for k in keys[:10])
         raise UnknownEntityError(f"'{name}' is ambiguous: did you mean {listed}?")
@@ -114,9 +135,9 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
     assertions: dict[tuple[str, str], dict[str, Any]] = {}
     for r, p, direction, other, okey, olabel, conf, extractor, text, aid, date in _rows(store, f"""
             SELECT ?r ?p ?dir ?o ?okey ?olabel ?conf ?x ?text ?aid ?date WHERE {{
-            {{ ?r rdf:subject {node} ; rdf:object ?o BIND("out" AS ?dir) }} UNION
-            {{ ?r rdf:object {node} ; rdf:subject ?o BIND("in" AS ?dir) }}
-            ?r a ct:RelationAssertion ; rdf:predicate ?p .
+            {{ ?r rdf:subject {node} ; rdf:object ?o ; a ct:RelationAssertion ; rdf:predicate ?p BIND("out" AS ?dir) }}
+            UNION
+            {{ ?r rdf:object {node} ; rdf:subject ?o ; a ct:RelationAssertion ; rdf:predicate ?p BIND("in" AS ?dir) }}
             OPTIONAL {{ ?o ct:key ?okey }} OPTIONAL {{ ?o rdfs:label ?olabel }}
             OPTIONAL {{ ?r ct:confidence ?conf }} OPTIONAL {{ ?r ct:extractor ?x }}
             OPTIONAL {{ ?r ct:evidence ?s . ?s ct:text ?text }}
