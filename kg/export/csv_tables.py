@@ -39,7 +39,7 @@ def _cell(value: Any) -> str:
 
 def _table(columns: dict[str, str], rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; also makes a lone "\r" in a field quoted
     w.writerow(columns)
     w.writerows([_cell(r.get(c)) for c in columns] for r in rows)
     return buf.getvalue()
