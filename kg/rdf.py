@@ -26,12 +26,13 @@ from kg.ids import (
     observation_iri,
     reference_assertion_iri,
     sentence_iri,
+    slugify,
 )
 from ontology.schema import GRAPH_BASE, NS, REFERENCE_GRAPH, load_schema
 
 __all__ = [
     "ENTITIES_GRAPH", "REFERENCE_GRAPH", "ct", "RDF_TYPE", "RDFS_LABEL", "SKOS_ALT_LABEL", "XSD",
-    "article_quads", "entity_description", "surface_form_quads", "merge_reasons", "type_quads",
+    "article_quads", "entity_description", "merged_name", "surface_form_quads", "merge_reasons", "type_quads",
     "catalog_quads", "iri", "literal",
 ]
 
@@ -139,17 +140,33 @@ def article_quads(ag: ArticleGraph) -> list[Quad]:
     return list(dict.fromkeys(quads))  # a relation stated twice yields the same triples: keep one of each
 
 
-def entity_description(e: Entity, *, label: bool = True) -> list[Quad]:
-    """An entity the reference graph does not describe: key, types with super-classes, normalised name, and
-    its label unless one is already stored (`label=False`: the first label seen stays)."""
+def merged_name(e: Entity) -> str:
+    """The normalised name a discovered entity was merged under: the one of its names whose slug is its
+    key's last segment (the label is the longest form of one article and can say more, e.g. 'Coca-Cola
+    Beats Fourth-Quarter Estimates'), else the normalised label.
+
+    >>> merged_name(Entity(id="found/company/coca-cola", label="Coca-Cola Co. earnings", type="Company",
+    ...                    aliases=["Coca-Cola"]))
+    'coca cola'
+    """
+    tail = e.id.rsplit("/", 1)[-1]
+    for name in (e.label, *e.aliases, *(m.text for m in e.mentions)):
+        if slugify(normalize_name(name)) == tail:
+            return normalize_name(name)
+    return normalize_name(e.label)
+
+
+def entity_description(e: Entity, *, first_seen: bool = True) -> list[Quad]:
+    """An entity the reference graph does not describe: key, types with super-classes, and, unless one was
+    stored before (`first_seen=False`), its label and normalised name: the first seen stay, one of each."""
     g = iri(ENTITIES_GRAPH)
     node = iri(entity_iri(e.id))
     quads = [Quad(node, ct("key"), Literal(e.id), g), *type_quads(node, str(e.type), g)]
     for t in e.types:
         quads += type_quads(node, t, g)
-    quads.append(Quad(node, ct("normalizedName"), Literal(normalize_name(e.label)), g))
-    if label:
-        quads.append(Quad(node, RDFS_LABEL, Literal(e.label), g))
+    if first_seen:
+        quads += (Quad(node, RDFS_LABEL, Literal(e.label), g),
+                  Quad(node, ct("normalizedName"), Literal(merged_name(e)), g))
     if e.wikidata:
         quads.append(Quad(node, ct("wikidata"), Literal(e.wikidata), g))
     quads += (Quad(node, ct("ticker"), Literal(t), g) for t in e.tickers)

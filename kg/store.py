@@ -393,7 +393,7 @@ class KGStore:
                 node = iri(entity_iri(e.id))
                 has_label = (labelled is not None and node in labelled) or any(
                     True for _ in self.oxigraph.quads_for_pattern(node, RDFS_LABEL, None, _ENTITIES))
-                quads = entity_description(e, label=not has_label) + quads
+                quads = entity_description(e, first_seen=not has_label) + quads
                 if labelled is not None:
                     labelled.add(node)
             out += (q for q in quads if (pending is None or q not in pending) and q not in self.oxigraph)

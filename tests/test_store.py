@@ -397,3 +397,14 @@ def test_entity_names_resolve_or_explain(store: KGStore) -> None:
         resolve_entity(store, "apollo")
     with pytest.raises(UnknownEntityError, match=r"no entity named 'Alibabba'.*did you mean found/company/alibaba"):
         resolve_entity(store, "Alibabba")
+
+
+def test_label_and_normalised_name_are_the_first_seen(store: KGStore) -> None:
+    store.put_article(graph("a1", ["Alibaba"]))
+    longer = company("Alibaba Beats Estimates", ["Alibaba Beats Estimates", "Alibaba"],
+                     key=discovered_key("Company", "Alibaba"))
+    store.put_article(ArticleGraph(id="a2", title="A", content_hash="h", entities=[longer]))
+    node = entity_iri(discovered_key("Company", "Alibaba"))
+    rows = run_select(store, f"""SELECT ?l ?n WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
+        <{node}> rdfs:label ?l ; ct:normalizedName ?n }} }}""")[1]
+    assert rows == [("Alibaba", "alibaba")]
