@@ -191,7 +191,8 @@ def _open_log(path: Path) -> IO[str]:
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories (.txt .md .html .json "
-                                                     ".jsonl[.gz]).")],
+                                                     ".jsonl[.gz]); one document or JSON line may hold at most "
+                                                     "KG_MAX_INPUT_BYTES (16M by default).")],
     store: StoreOption = DEFAULT_STORE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction worker processes (default: the "
                                       "number of CPUs).")] = os.cpu_count() or 1,
