@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +25,20 @@ def need_shared(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def shared() -> Path:
     return need_shared()
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A store of the 15 eval articles and the seed article, ingested by `kg ingest`'s own function."""
+    from kg.cli.ingest import ingest_articles
+    from kg.store import KGStore
+    from loaders.sources import iter_articles
+
+    articles = need_shared("eval", "articles")
+    seed = need_shared("seed", "baidu-alibaba-rally-2025.txt")
+    path = tmp_path_factory.mktemp("real") / "store"
+    with KGStore.open(path, write=True) as st:
+        summary = ingest_articles(st, iter_articles([articles, seed]))
+    assert summary.added == 16 and summary.failed == 0
+    with KGStore.open(path) as st:
+        yield st

@@ -38,7 +38,7 @@ from kg.rdf import REFERENCE_GRAPH
 from kg.store import META_GRAPH, KGStore
 from ontology.catalog import Catalog, CatalogEntry
 from ontology.schema import NS
-from tests.conftest import ROOT, need_shared
+from tests.conftest import ROOT
 
 # ------------------------------------------------------------------------------------------ stores --
 
@@ -128,22 +128,6 @@ def constructed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGSt
         st.sync_catalog(CATALOG)
         for g in constructed_graphs():
             st.put_article(g)
-    with KGStore.open(path) as st:
-        yield st
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGStore]:
-    """The 15 eval articles and the seed article, ingested by `kg ingest`'s own function."""
-    from kg.cli.ingest import ingest_articles
-    from loaders.sources import iter_articles
-
-    articles = need_shared("eval", "articles")
-    seed = need_shared("seed", "baidu-alibaba-rally-2025.txt")
-    path = tmp_path_factory.mktemp("real") / "store"
-    with KGStore.open(path, write=True) as st:
-        summary = ingest_articles(st, iter_articles([articles, seed]))
-    assert summary.added == 16 and summary.failed == 0
     with KGStore.open(path) as st:
         yield st
 

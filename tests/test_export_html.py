@@ -28,7 +28,7 @@ import pytest
 from kg.export.html import page
 from kg.export.select import Selection, Subgraph, select
 from kg.projection import MENTIONS, OBSERVATION_OF
-from tests.test_export import HOSTILE, constructed_store, real_store  # noqa: F401 - fixtures
+from tests.test_export import HOSTILE, constructed_store  # noqa: F401 - fixtures
 
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -181,7 +181,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def huawei(real_store: Any) -> Subgraph:  # noqa: F811 - the fixture imported above
+def huawei(real_store: Any) -> Subgraph:
     return select(real_store, Selection(around=("Huawei",), depth=2))
 
 

@@ -6,7 +6,6 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,26 +16,8 @@ from typer.testing import CliRunner
 from kg import queries as nq
 from kg.errors import QueryError
 from ontology.schema import load_schema
-from tests.conftest import need_shared
 
 # ------------------------------------------------------------------------------------------ the graph --
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A store holding the 15 eval articles and the seed article, ingested by `kg ingest`'s own function."""
-    from kg.cli.ingest import ingest_articles
-    from kg.store import KGStore
-    from loaders.sources import iter_articles
-
-    articles = need_shared("eval", "articles")
-    seed = need_shared("seed", "baidu-alibaba-rally-2025.txt")
-    path = tmp_path_factory.mktemp("real") / "store"
-    with KGStore.open(path, write=True) as st:
-        summary = ingest_articles(st, iter_articles([articles, seed]))
-    assert summary.added == 16 and summary.failed == 0
-    with KGStore.open(path) as st:
-        yield st
 
 
 def normalised(rows: list[tuple[Any, ...]]) -> Counter[tuple[Any, ...]]:
