@@ -106,3 +106,12 @@ def type_colours() -> dict[str, str]:
     """A fixed colour per node type: the ontology's core types in order, then Article and Observation."""
     names = [*load_schema().core_types, "Observation", "Article"]
     return {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(names)}
+
+
+def xml_text(value: Any) -> str:
+    """A property value as GraphML/GEXF attribute text: booleans lower-case, floats exact, XML-safe."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return xml_safe(str(flat(value)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import XMLGenerator
 
-from kg.export._pg import EDGE_COLUMNS, NODE_COLUMNS, edge_row, flat, node_row, type_colours, xml_safe
+from kg.export._pg import EDGE_COLUMNS, NODE_COLUMNS, edge_row, node_row, type_colours, xml_safe, xml_text
 
 if TYPE_CHECKING:
     from kg.export.select import Subgraph
@@ -21,14 +21,6 @@ __all__ = ["write", "GEXF_TYPES"]
 GEXF_TYPES = {"str": "string", "list": "string", "float": "double", "int": "integer", "bool": "boolean"}
 _NS = "http://www.gexf.net/1.2draft"  # the version Gephi writes and `networkx.read_gexf` reads by default
 _VIZ = "http://www.gexf.net/1.2draft/viz"
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return xml_safe(str(flat(value)))
 
 
 def _rgb(colour: str) -> dict[str, str]:
@@ -86,7 +78,7 @@ def write(sub: Subgraph, out: IO[bytes], **opts: Any) -> None:
             if value is None or value == []:
                 continue
             line(depth + 1)
-            x.startElement("attvalue", {"for": ids[f"{prefix}_{name}"], "value": _text(value)})
+            x.startElement("attvalue", {"for": ids[f"{prefix}_{name}"], "value": xml_text(value)})
             x.endElement("attvalue")
         line(depth)
         x.endElement("attvalues")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import XMLGenerator
 
-from kg.export._pg import EDGE_COLUMNS, NODE_COLUMNS, edge_row, flat, node_row, xml_safe
+from kg.export._pg import EDGE_COLUMNS, NODE_COLUMNS, edge_row, node_row, xml_safe, xml_text
 
 if TYPE_CHECKING:
     from kg.export.select import Subgraph
@@ -24,14 +24,6 @@ __all__ = ["write", "GRAPHML_TYPES"]
 
 GRAPHML_TYPES = {"str": "string", "list": "string", "float": "double", "int": "int", "bool": "boolean"}
 _NS = "http://graphml.graphdrawing.org/xmlns"
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return xml_safe(str(flat(value)))
 
 
 def _used(rows: Iterable[dict[str, Any]], columns: dict[str, str], skip: set[str]) -> list[str]:
@@ -74,7 +66,7 @@ def write(sub: Subgraph, out: IO[bytes], **opts: Any) -> None:
                 continue
             x.characters("\n      ")
             x.startElement("data", {"key": f"{prefix}_{name}"})
-            x.characters(_text(value))
+            x.characters(xml_text(value))
             x.endElement("data")
 
     for row in nodes:
