@@ -25,7 +25,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.cli.entity import find_entities
@@ -197,6 +197,7 @@ def test_every_writer_parses_back_whatever_the_names(store: KGStore, name: str) 
 
     @FEW
     @given(aid=article_id, title=hostile, a=label, b=label, sentence=hostile)
+    @example(aid="ends in a dot.", title="t", a="A", b="B", sentence="s")  # `article:…\.` broke rdflib
     def round_trip(aid: str, title: str, a: str, b: str, sentence: str) -> None:
         aid = f"export-{next(_counter)}-{aid}"
         store.put_article(hostile_article(aid, title, a, b, sentence))
