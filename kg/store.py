@@ -2,8 +2,9 @@
 
 Layout of a store directory:
 
-    LOCK        fcntl lock: writers hold it exclusively, readers shared (see `StoreLock`)
-    oxigraph/   the RocksDB database
+    LOCK           fcntl lock: writers hold it exclusively, readers shared (see `StoreLock`)
+    oxigraph/      the RocksDB database
+    oxigraph.new/  only while a writer creates the database (see `create_database`)
 
 Atomicity: every change (an article added, replaced or removed, the catalog reloaded, a user update) is
 one SPARQL Update request, which Oxigraph runs as one RocksDB transaction: dropping an article's graph,
@@ -26,6 +27,7 @@ import fcntl
 import gc
 import hashlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -178,6 +180,24 @@ class _Old:
     mentions: frozenset[ox.NamedNode]
 
 
+def create_database(db: Path) -> None:
+    """Create an empty Oxigraph database at `db`, atomically: built beside it and renamed into place.
+
+    A process killed while RocksDB creates its files leaves a directory that no later open accepts (no
+    CURRENT file, missing column families, a version key not yet written); built under another name, such
+    a wreck is never taken for a store and the next writer starts it again."""
+    tmp = db.with_name(db.name + ".new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    ox.Store(str(tmp)).flush()  # the Store is dropped, and RocksDB closed, at the end of the statement
+    gc.collect()
+    os.replace(tmp, db)
+    fd = os.open(db.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # make the rename itself durable
+    finally:
+        os.close(fd)
+
+
 class KGStore:
     """The knowledge graph on disk. Open with `KGStore.open(path, write=…)`; use as a context manager."""
 
@@ -206,6 +226,8 @@ class KGStore:
         lock = StoreLock(path / LOCK_FILE)
         lock.acquire(exclusive=write, wait=wait, on_wait=on_wait)
         try:
+            if write and not db.is_dir():
+                create_database(db)
             store = ox.Store(str(db)) if write else ox.Store.read_only(str(db))
         except (OSError, RuntimeError) as e:
             lock.release()

@@ -19,6 +19,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -180,3 +181,44 @@ def test_killed_ingest_keeps_what_it_reported_and_resumes_to_the_same_store(
     assert store_quads(store) == store_quads(control)
     r = kg("validate", "--store", str(store), "--article", sorted(hashes)[0])
     assert r.returncode == 0 and "conforms" in r.stderr, r.stderr
+
+
+
+_CREATE_AND_DIE = """
+import os, signal, sys, threading, time
+from kg.store import KGStore
+delay, started = float(sys.argv[2]), time.monotonic()
+if delay >= 0:
+    threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+KGStore.open(sys.argv[1], write=True, sync_catalog=False).close()
+print(time.monotonic() - started, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def create_and_die(store: Path, delay: float) -> str:
+    """Create the store in a process killed `delay` seconds after its imports (never if < 0); its output."""
+    return subprocess.run([sys.executable, "-c", _CREATE_AND_DIE, str(store), str(delay)], text=True,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+
+
+def test_a_store_killed_while_being_created_is_absent_or_whole(tmp_path: Path) -> None:
+    """Killed at random points while RocksDB creates its files, the database is either not there (the next
+    writer starts again) or opens: never a directory that every later open refuses."""
+    creating = float(create_and_die(tmp_path / "timed", -1))
+    rng = random.Random(7)
+    outcomes = set()
+    for round_ in range(16):
+        store = tmp_path / f"s{round_}"
+        create_and_die(store, rng.uniform(0.0, 1.2 * creating))
+        if (store / "oxigraph").is_dir():
+            with KGStore.open(store) as st:
+                assert st.article_ids() == []
+            outcomes.add("whole")
+        else:
+            outcomes.add("absent")
+        with KGStore.open(store, write=True, sync_catalog=False):
+            pass
+        with KGStore.open(store) as st:
+            assert st.article_ids() == []
+    assert outcomes == {"whole", "absent"}, "no round was killed before or after the creation"
