@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ontology.schema import NS, REFERENCE_GRAPH, load_schema
+from ontology.schema import ENTITIES_GRAPH, NS, REFERENCE_GRAPH, load_schema
 
-__all__ = ["Node", "Edge", "PropertyGraph", "project", "project_articles", "oxigraph_store", "python_value",
-           "ENTITY_PROPS", "ARTICLE_PROPS", "OBSERVATION_PROPS", "RELATION_PROPS", "MENTIONS", "OBSERVATION_OF"]
+__all__ = ["Node", "Edge", "PropertyGraph", "project", "project_articles", "project_around", "oxigraph_store",
+           "python_value", "ENTITY_PROPS", "ARTICLE_PROPS", "OBSERVATION_PROPS", "RELATION_PROPS", "MENTIONS",
+           "OBSERVATION_OF"]
 
 MENTIONS = "MENTIONS"
 OBSERVATION_OF = "OBSERVATION_OF"
@@ -173,22 +174,31 @@ def _article_facts(ox: Any, article_ids: list[str], entity_iris: set[str]) -> _F
         for row in ox.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{article_graph_iri(aid)}> {{ ?s ?p ?o }} }}"):
             if row[1].value in wanted:
                 facts.add(row[0].value, row[1].value, python_value(row[2]))
-    core = set(load_schema().core_types)
+    _entity_facts(ox, entity_iris, facts)
+    return facts
+
+
+def _entity_facts(ox: Any, entity_iris: Iterable[str], facts: _Facts,
+                  graphs: Iterable[str | None] = (None,)) -> None:
+    """Add the descriptions of some entities (names, identifiers, core types, catalog or not) to `facts`,
+    read from `graphs` (all of them by default)."""
+    from pyoxigraph import NamedNode
+
+    named = [NamedNode(g) if g else None for g in graphs]
     order = {t: i for i, t in enumerate(load_schema().core_types)}
     describe = set(_ENTITY_PREDICATES)
-    wanted_e = ", ".join(f"<{p}>" for p in (*_ENTITY_PREDICATES, _RDF + "type"))
+    rdf_type, key = _RDF + "type", NS + "key"
     for e in sorted(entity_iris):
-        for row in ox.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{e}> ?p ?o }} FILTER(?p IN ({wanted_e})) }}"):
-            p, o = row[0].value, row[1]
+        for q in (q for g in named for q in ox.quads_for_pattern(NamedNode(e), None, None, g)):
+            p, o = q.predicate.value, q.object
             if p in describe:
                 facts.add(e, p, python_value(o))
-                if p == NS + "key" and row[2].value == REFERENCE_GRAPH:
+                if p == key and q.graph_name.value == REFERENCE_GRAPH:
                     facts.catalog.add(e)
-            elif p == _RDF + "type" and o.value.startswith(NS) and o.value[len(NS):] in core:
+            elif p == rdf_type and o.value.startswith(NS) and o.value[len(NS):] in order:
                 if o.value[len(NS):] not in facts.types[e]:
                     facts.types[e].append(o.value[len(NS):])
         facts.types[e].sort(key=order.__getitem__)
-    return facts
 
 
 def _article_of(node_iri: str, articles: dict[str, str]) -> str | None:
@@ -224,6 +234,67 @@ def project_articles(store: Any, article_ids: list[str], entity_keys: set[str]) 
             for v in vs:
                 facts.add(s, p, v)
     facts.types, facts.catalog = entity_facts.types, entity_facts.catalog
+    return _assemble(facts)
+
+
+def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: Iterable[str] = (),
+                   mentions: bool = False, observations: bool = True) -> PropertyGraph:
+    """The part of the projection within `depth` relation hops of the seed entity keys (either direction,
+    over every relation assertion): those entities, the relation edges among them, their observations (when
+    `observations`: on a hub most of the work), the Article nodes their facts come from (with their mentions
+    when `mentions`) and those of `articles`.
+
+    Read by index lookups from the seeds outwards, so its cost follows the neighbourhood, not the store.
+    Export filters only ever remove entities and facts, so a filtered walk stays inside this unfiltered one
+    and selecting on it gives what selecting on the whole projection gives."""
+    from pyoxigraph import NamedNode
+
+    from kg.ids import article_iri, entity_iri
+
+    ox = oxigraph_store(store)
+    subject, object_ = NamedNode(_RDF + "subject"), NamedNode(_RDF + "object")
+    wanted = set(_ARTICLE_PREDICATES) - {NS + "mentions"}
+    facts = _Facts()
+    reached = {NamedNode(entity_iri(k)) for k in seeds}
+    frontier, seen = set(reached), set()
+    for hop in range(depth + 1):
+        nearer = set()
+        for e in frontier:
+            for role, other_role in ((subject, object_), (object_, subject)):
+                for q in ox.quads_for_pattern(None, role, e, None):
+                    r, g = q.subject, q.graph_name
+                    if r in seen:
+                        continue
+                    others = [x.object for x in ox.quads_for_pattern(r, other_role, None, g)]
+                    if hop == depth and not all(o in reached for o in others):
+                        continue  # an edge leaving the neighbourhood
+                    seen.add(r)
+                    nearer.update(o for o in others if o not in reached)
+                    for x in ox.quads_for_pattern(r, None, None, g):
+                        if x.predicate.value in wanted:
+                            facts.add(r.value, x.predicate.value, python_value(x.object))
+        reached |= nearer
+        frontier = nearer
+    of = NamedNode(NS + "observationOf")
+    for e in reached if observations else ():
+        for q in ox.quads_for_pattern(None, of, e, None):
+            for x in ox.quads_for_pattern(q.subject, None, None, q.graph_name):
+                if x.predicate.value in wanted:
+                    facts.add(x.subject.value, x.predicate.value, python_value(x.object))
+    text = NamedNode(NS + "text")
+    for sentence in {v for vs in facts.many(NS + "evidence").values() for v in vs}:
+        for x in ox.quads_for_pattern(NamedNode(sentence), text, None, None):
+            facts.add(sentence, text.value, python_value(x.object))
+    sources = {node.split("#", 1)[0] for p in (_RDF + "subject", NS + "observationOf") for node in facts.many(p)}
+    sources |= {article_iri(a) for a in articles}
+    # Article nodes are written only with evidence; otherwise their id and date are all the facts need.
+    keep = wanted | {NS + "mentions"} if mentions else {NS + "articleId", NS + "published"}
+    for a in sorted(sources):
+        for p in ([None] if mentions else [NamedNode(x) for x in keep]):
+            for x in ox.quads_for_pattern(NamedNode(a), p, None, None):
+                if x.predicate.value in keep:
+                    facts.add(a, x.predicate.value, python_value(x.object))
+    _entity_facts(ox, {e.value for e in reached}, facts, graphs=(REFERENCE_GRAPH, ENTITIES_GRAPH))
     return _assemble(facts)
 
 

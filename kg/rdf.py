@@ -28,7 +28,7 @@ from kg.ids import (
     sentence_iri,
     slugify,
 )
-from ontology.schema import GRAPH_BASE, NS, REFERENCE_GRAPH, load_schema
+from ontology.schema import ENTITIES_GRAPH, NS, REFERENCE_GRAPH, load_schema
 
 __all__ = [
     "ENTITIES_GRAPH", "REFERENCE_GRAPH", "ct", "RDF_TYPE", "RDFS_LABEL", "SKOS_ALT_LABEL", "XSD",
@@ -36,7 +36,6 @@ __all__ = [
     "catalog_quads", "iri", "literal",
 ]
 
-ENTITIES_GRAPH = GRAPH_BASE + "entities"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = NamedNode(RDF + "type")

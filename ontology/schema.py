@@ -18,6 +18,7 @@ ENTITY_BASE = "https://w3id.org/chinatech/id/"
 ARTICLE_BASE = "https://w3id.org/chinatech/article/"
 GRAPH_BASE = "https://w3id.org/chinatech/graph/"
 REFERENCE_GRAPH = GRAPH_BASE + "reference"
+ENTITIES_GRAPH = GRAPH_BASE + "entities"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from kg.export.select import Selection, SelectionError, Subgraph, select
 from kg.graph import ArticleGraph, Entity, Evidence, Mention, Observation, Relation
 from kg.ids import discovered_key, entity_iri, key_from_iri
 from kg.neo4j.bundle import cypher_literal
-from kg.projection import MENTIONS, OBSERVATION_OF
+from kg.projection import MENTIONS, OBSERVATION_OF, project
 from kg.rdf import REFERENCE_GRAPH
 from kg.store import META_GRAPH, KGStore
 from ontology.catalog import Catalog, CatalogEntry
@@ -193,11 +193,40 @@ def test_around_resolves_labels_aliases_and_normalised_names(constructed_store: 
     assert select(constructed_store, Selection(around=(name,), depth=0)).seeds == (key,)
 
 
+_AROUND = [
+    Selection(around=("baidu",), depth=0), Selection(around=("baidu",), depth=1),
+    Selection(around=("Huawei",), depth=2), Selection(around=("China",), depth=2, with_evidence=True),
+    Selection(around=("baidu", "huawei"), depth=1, types=("Company", "Observation")),
+    Selection(around=("China",), depth=3, relations=("develops", "headquarteredIn", "supports")),
+    Selection(around=("huawei",), depth=2, since=date(2025, 1, 1), reference=True),
+    Selection(around=("baidu",), depth=2, min_confidence=0.7, with_evidence=True),
+]
+
+
+@pytest.mark.parametrize("sel", _AROUND, ids=lambda s: s.describe())
+@pytest.mark.parametrize("store_name", ["constructed_store", "real_store"])
+def test_around_projects_only_the_neighbourhood_and_selects_the_same(
+        store_name: str, sel: Selection, request: pytest.FixtureRequest) -> None:
+    """Walking out from the seeds gives exactly what selecting on the whole projection gives."""
+    store = request.getfixturevalue(store_name)
+    try:
+        whole = select(store, sel, graph=project(store))
+    except SelectionError as e:  # a seed this store lacks
+        assert "no entity named" in str(e)
+        return
+    local = select(store, sel)
+    assert sorted(map(repr, local.nodes)) == sorted(map(repr, whole.nodes))
+    assert sorted(map(repr, local.edges)) == sorted(map(repr, whole.edges))
+    assert set(local.quads) == set(whole.quads)
+    assert local.edges or sel.depth == 0
+
+
 def test_unknown_or_ambiguous_names_are_one_line_errors(constructed_store: KGStore) -> None:
     with pytest.raises(SelectionError, match=r"no entity named 'Baidoo' in the store; did you mean baidu \(Baidu\)"):
         select(constructed_store, Selection(around=("Baidoo",)))
-    with pytest.raises(SelectionError, match=rf"'Ernie' is ambiguous: did you mean ernie \(ERNIE\), {ERNIE_PERSON}"):
-        select(constructed_store, Selection(around=("Ernie",)))
+    with pytest.raises(SelectionError, match=rf"'eRNIE' is ambiguous: did you mean ernie \(ERNIE\), {ERNIE_PERSON}"):
+        select(constructed_store, Selection(around=("eRNIE",)))
+    assert select(constructed_store, Selection(around=("Ernie",), depth=0)).seeds == (ERNIE_PERSON,)  # exact wins
     assert select(constructed_store, Selection(around=("ernie",), depth=0)).seeds == ("ernie",)  # a key wins
     with pytest.raises(SelectionError, match="--depth must be 0 or more"):
         select(constructed_store, Selection(around=("baidu",), depth=-1))

@@ -28,13 +28,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kg.cli.entity import find_entities
 from kg.cypher import run_cypher
 from kg.errors import QueryError
 from kg.export import FORMATS, writer
 from kg.export.select import Selection, select
 from kg.graph import Article, ArticleGraph, Entity, Evidence, Mention, Observation, Relation
 from kg.ids import content_hash, discovered_key
+from kg.names import find_entities
 from kg.queries import resolve_entity, run_query
 from kg.sparql import run_select
 from kg.store import KGStore

@@ -342,7 +342,8 @@ def test_real_reingest_is_a_no_op(real_store_path: Path) -> None:
 
 
 def test_real_store_has_the_catalog_and_merges_names(real_store_path: Path) -> None:
-    from kg.cli.entity import entity_card, resolve_entity
+    from kg.cli.entity import entity_card
+    from kg.names import resolve_entity
 
     with KGStore.open(real_store_path) as st:
         assert count(st, f"GRAPH <{REFERENCE_GRAPH}> {{ ?e ct:key ?k }}") > 100
@@ -383,7 +384,7 @@ def test_cli_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path) -> None
 
 
 def test_entity_names_resolve_or_explain(store: KGStore) -> None:
-    from kg.cli.entity import UnknownEntityError, resolve_entity
+    from kg.names import UnknownEntityError, resolve_entity
 
     store.put_article(graph("a1", ["Alibaba", "Alibaba Group Holding Ltd."]))
     apollo = [thing("Product", "Apollo"), thing("Company", "Apollo")]

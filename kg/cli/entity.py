@@ -1,7 +1,7 @@
 """`kg entity NAME`: one entity's card — types, names and why they were merged, identifiers, relations in
 both directions with their evidence sentences, articles and dates, and observations.
 
-`find_entities` and `entity_card` are plain functions over the store; the command only renders.
+`entity_card` is a plain function over the store (names resolve with `kg.names`); the command only renders.
 """
 from __future__ import annotations
 
@@ -13,96 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kg.cli.common import DEFAULT_STORE, FormatOption, OutputFormat, StoreOption, out
-from kg.errors import KGError
+from kg.names import UnknownEntityError, resolve_entity
 
 if TYPE_CHECKING:
     from kg.store import KGStore
-
-
-class UnknownEntityError(KGError):
-    """NAME matches no entity, or several (the message lists them)."""
 
 
 def _rows(store: KGStore, query: str) -> list[tuple[Any, ...]]:
     from kg.sparql import run_select
 
     return run_select(store, query)[1]
-
-
-def _names(store: KGStore) -> list[tuple[str, str, str]]:
-    """(key, kind, name) for every label, alias, surface form and normalised name of every entity: one pass
-    over the reference and entities graphs, where all names live (a SPARQL scan of the union graph takes
-    seconds on a corpus store)."""
-    import pyoxigraph as ox
-
-    from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
-
-    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
-    keys = {q.subject: str(q.object.value) for g in graphs
-            for q in store.oxigraph.quads_for_pattern(None, ct("key"), None, g)}
-    return [(keys[q.subject], kind, str(q.object.value))
-            for prop, kind in ((RDFS_LABEL, "label"), (SKOS_ALT_LABEL, "alias"), (ct("normalizedName"), "norm"))
-            for g in graphs for q in store.oxigraph.quads_for_pattern(None, prop, None, g) if q.subject in keys]
-
-
-def _exact(store: KGStore, name: str) -> list[str]:
-    """Keys of the entities whose key, else label, else alias is exactly `name` (index lookups, instant)."""
-    import pyoxigraph as ox
-
-    from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
-
-    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
-    value = ox.Literal(name)
-    for prop in (ct("key"), RDFS_LABEL, SKOS_ALT_LABEL):
-        nodes = {q.subject for g in graphs for q in store.oxigraph.quads_for_pattern(None, prop, value, g)}
-        keys = sorted({str(q.object.value) for n in nodes for g in graphs
-                       for q in store.oxigraph.quads_for_pattern(n, ct("key"), None, g)})
-        if keys:
-            return keys
-    return []
-
-
-def find_entities(store: KGStore, name: str) -> tuple[list[str], list[str]]:
-    """Entity keys NAME resolves to — by key, then label, then alias or surface form, each spelt exactly
-    (index lookups), then case-insensitively, then by normalised name (a scan of every name: seconds on a
-    corpus store) — and, when none match, close names to suggest."""
-    import difflib
-
-    from kg.ids import normalize_name
-
-    exact = _exact(store, name)
-    if exact:
-        return exact, []
-    names = _names(store)
-    folded = name.casefold()
-    for kind in ("label", "alias"):
-        hits = sorted({k for k, kd, n in names if kd == kind and n.casefold() == folded})
-        if hits:
-            return hits, []
-    norm = normalize_name(name)
-    hits = sorted({k for k, _, n in names if normalize_name(n) == norm})
-    if hits:
-        return hits, []
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for k, _, n in names:
-        by_name[n.casefold()].add(k)
-    close = difflib.get_close_matches(folded, list(by_name), n=8, cutoff=0.7)
-    contains = [n for n in by_name if len(name) >= 3 and folded in n][:8]
-    suggestions = dict.fromkeys(k for n in [*close, *contains] for k in sorted(by_name[n]))
-    return [], list(suggestions)[:8]
-
-
-def resolve_entity(store: KGStore, name: str) -> str:
-    """The one key NAME means, or an UnknownEntityError saying why not (with "did you mean")."""
-    keys, suggestions = find_entities(store, name)
-    if len(keys) == 1:
-        return keys[0]
-    labels = {k: n for k, kind, n in _names(store) if kind == "label"}
-    if keys:
-        listed = ", ".join(f"{k} ({labels.get(k, k)})" for k in keys[:10])
-        raise UnknownEntityError(f"'{name}' is ambiguous: did you mean {listed}?")
-    hint = f"; did you mean {', '.join(f'{k} ({labels.get(k, k)})' for k in suggestions)}?" if suggestions else ""
-    raise UnknownEntityError(f"no entity named '{name}' in the store{hint}")
 
 
 def entity_card(store: KGStore, key: str) -> dict[str, Any]:

@@ -183,17 +183,18 @@ def export(
     if param and not query:
         raise ExportError("--param needs --query")
     started = time.monotonic()
-    with open_store(store) as st:
-        sub = select(st, selection)
     opts = {"title": title} if title else {}
-    size = write_output(sub, chosen, output, **opts)
+    with open_store(store) as st:  # the RDF formats read their quads from the store while writing
+        sub = select(st, selection)
+        size = write_output(sub, chosen, output, **opts)
     elapsed = time.monotonic() - started
     c = sub.counts()
     if not sub.nodes:
         err.print("[yellow]warning[/yellow]: the selection is empty")
     where = "stdout" if output == "-" else output
-    err.print(f"[green]wrote[/green] {where} ({chosen.name}): {c['nodes']} nodes, {c['edges']} edges, "
-              f"{c['quads']} quads" + (f", {_human(size)}" if size else "") + f" in {elapsed:.2f} s",
+    quads = f", {c['quads']} quads" if "quads" in c else ""
+    err.print(f"[green]wrote[/green] {where} ({chosen.name}): {c['nodes']} nodes, {c['edges']} edges{quads}"
+              + (f", {_human(size)}" if size else "") + f" in {elapsed:.2f} s",
               highlight=False, soft_wrap=True)
 
 

@@ -31,17 +31,28 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.ids import article_graph_iri, article_iri, entity_iri, key_from_iri, normalize_name
-from kg.projection import MENTIONS, OBSERVATION_OF, Edge, Node, PropertyGraph, oxigraph_store, project
+from kg.ids import article_graph_iri, article_iri, entity_iri, key_from_iri
+from kg.names import UnknownEntityError, resolve_entity
+from kg.projection import (
+    MENTIONS,
+    OBSERVATION_OF,
+    Edge,
+    Node,
+    PropertyGraph,
+    oxigraph_store,
+    project,
+    project_around,
+)
 from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
 from ontology.schema import ENTITY_BASE, load_schema
 
@@ -109,14 +120,20 @@ class Selection:
 
 @dataclass
 class Subgraph:
-    """The selected piece of the graph, as RDF quads and as property-graph rows."""
+    """The selected piece of the graph, as property-graph rows and (read on first use) as RDF quads."""
 
-    quads: list[ox.Quad]
     nodes: list[Node]
     edges: list[Edge]
     selection: Selection = field(default_factory=Selection)
     seeds: tuple[str, ...] = ()  # keys the `around` names resolved to
     query_matches: int = 0  # entities the query's rows named
+    read_quads: Callable[[], list[ox.Quad]] = field(default=list, repr=False)
+
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        """The RDF of the selection, named graphs kept: read from the store only when a writer asks for it
+        (the property-graph formats never do, and on a large neighbourhood it is most of the work)."""
+        return self.read_quads()
 
     def triples(self) -> set[ox.Triple]:
         """The quads without their graphs (what a triple format such as Turtle holds)."""
@@ -126,8 +143,11 @@ class Subgraph:
         return {n.key for n in self.nodes}
 
     def counts(self) -> dict[str, int]:
-        return {"nodes": len(self.nodes), "edges": len(self.edges), "quads": len(self.quads),
-                "triples": len(self.triples())}
+        """Nodes and edges, and quads and triples once the RDF has been read (see `quads`)."""
+        out = {"nodes": len(self.nodes), "edges": len(self.edges)}
+        if "quads" in self.__dict__:
+            out |= {"quads": len(self.quads), "triples": len(self.triples())}
+        return out
 
 
 # ---------------------------------------------------------------------------------------- validation --
@@ -189,41 +209,16 @@ def _check(sel: Selection) -> Selection:
 # ------------------------------------------------------------------------------------------ names --
 
 
-def resolve_names(nodes: Iterable[Node], names: Iterable[str]) -> tuple[str, ...]:
-    """Entity keys for names, the way `kg entity` resolves them: key, then label, then alias or surface
-    form (case-insensitive), then normalised name. Unknown or ambiguous names raise SelectionError."""
-    entities = [n for n in nodes if "Entity" in n.labels]
-    by_key = {n.key: n for n in entities}
-    labels = {n.key: str(n.props.get("label") or "") for n in entities}
-    aliases = {n.key: [str(a) for a in n.props.get("aliases") or ()] for n in entities}
-    out: list[str] = []
+def resolve_names(store: Any, names: Iterable[str]) -> tuple[str, ...]:
+    """Entity keys for names, the way `kg entity` resolves them (`kg.names`); unknown or ambiguous names
+    raise SelectionError."""
+    keys: list[str] = []
     for name in names:
-        if name in by_key:
-            out.append(name)
-            continue
-        fold, norm = name.casefold(), normalize_name(name)
-        hits = sorted(k for k in by_key if labels[k].casefold() == fold)
-        if not hits:
-            hits = sorted(k for k in by_key if any(a.casefold() == fold for a in aliases[k]))
-        if not hits:
-            hits = sorted(k for k in by_key if any(normalize_name(x) == norm for x in [labels[k], *aliases[k]]))
-        if len(hits) == 1:
-            out.append(hits[0])
-            continue
-        if hits:
-            listed = ", ".join(f"{k} ({by_key[k].props.get('label')})" for k in hits[:10])
-            raise SelectionError(f"'{name}' is ambiguous: did you mean {listed}? (pass a key)")
-        names_to_keys: dict[str, set[str]] = defaultdict(set)
-        for n in entities:
-            for x in [n.props.get("label") or "", *(n.props.get("aliases") or ())]:
-                names_to_keys[x.casefold()].add(n.key)
-        close = difflib.get_close_matches(fold, list(names_to_keys), n=5, cutoff=0.7)
-        close += [x for x in names_to_keys if len(fold) >= 3 and fold in x][:5]
-        keys = list(dict.fromkeys(k for x in close for k in sorted(names_to_keys[x])))[:6]
-        shown = [f"{k} ({by_key[k].props.get('label')})" for k in keys]
-        hint = f"; did you mean {', '.join(shown)}?" if shown else ""
-        raise SelectionError(f"no entity named '{name}' in the store{hint}")
-    return tuple(dict.fromkeys(out))
+        try:
+            keys.append(resolve_entity(store, name))
+        except UnknownEntityError as e:
+            raise SelectionError(str(e)) from None
+    return tuple(dict.fromkeys(keys))
 
 
 # ------------------------------------------------------------------------------------------ query --
@@ -313,9 +308,21 @@ def _type_ok(node: Node, types: tuple[str, ...]) -> bool:
 
 
 def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = None) -> Subgraph:
-    """The subgraph the selection describes (see the module docstring); `graph` reuses a projection."""
+    """The subgraph the selection describes (see the module docstring); `graph` reuses a projection.
+
+    With `around` (and no `query`, whose entity names need every label) only the neighbourhood of the seeds
+    is projected (`project_around`); otherwise the whole store is."""
     sel = _check(selection)
-    pg = graph if graph is not None else project(store)
+    seeds = resolve_names(store, sel.around)
+    relations = set(sel.relations)
+    with_obs = "Observation" in sel.types if sel.types else not relations
+    if graph is not None:
+        pg = graph
+    elif sel.around and not sel.query:
+        pg = project_around(store, seeds, sel.depth, articles=sel.article, mentions=sel.with_evidence,
+                            observations=with_obs)
+    else:
+        pg = project(store)
     nodes = {n.key: n for n in pg.nodes}
     entities = {k: n for k, n in nodes.items() if "Entity" in n.labels}
     articles = {k: n for k, n in nodes.items() if n.labels == ("Article",)}
@@ -324,7 +331,6 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
             close = difflib.get_close_matches(a, list(articles), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise SelectionError(f"no article '{a}' in the store{hint}")
-    seeds = resolve_names(pg.nodes, sel.around)
     reference = sel.keeps_reference
 
     # Entities that pass the entity filters.
@@ -337,7 +343,6 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
     allowed |= set(seeds)
 
     # Facts that pass the fact filters, between allowed entities.
-    relations = set(sel.relations)
     kept_edges = [e for e in pg.edges if e.type not in _FACT_EDGES and e.src in allowed and e.dst in allowed
                   and (not relations or e.props.get("predicate") in relations) and _fact_ok(e.props, sel, reference)]
 
@@ -369,7 +374,6 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
     edges = [e for e in kept_edges if e.src in kept and e.dst in kept]
 
     # Observations of kept entities.
-    with_obs = "Observation" in sel.types if sel.types else not relations
     observations: list[Node] = []
     obs_edges: list[Edge] = []
     if with_obs:
@@ -388,8 +392,10 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
         mention_edges = [e for e in pg.edges if e.type == MENTIONS and e.src in used and e.dst in kept]
 
     entity_nodes = [n for n in pg.nodes if n.key in kept and n.key in entities]
-    quads = _quads(store, entity_nodes, edges, observations, article_nodes, kept, sel.with_evidence)
-    return Subgraph(quads=quads, nodes=[*entity_nodes, *observations, *article_nodes],
+    def read_quads() -> list[ox.Quad]:
+        return _quads(store, entity_nodes, edges, observations, article_nodes, kept, sel.with_evidence)
+
+    return Subgraph(read_quads=read_quads, nodes=[*entity_nodes, *observations, *article_nodes],
                     edges=[*edges, *obs_edges, *mention_edges], selection=sel, seeds=seeds,
                     query_matches=query_matches)
 
