@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
+from kg.errors import QueryError
 from kg.ids import normalize_name
 from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
 from kg.sparql import oxigraph_of
@@ -22,11 +23,24 @@ from kg.sparql import oxigraph_of
 if TYPE_CHECKING:
     from kg.store import KGStore  # or a pyoxigraph Store
 
-__all__ = ["UnknownEntityError", "find_entities", "resolve_entity"]
+__all__ = ["UnknownEntityError", "find_entities", "resolve_entity", "one_key"]
 
 
-class UnknownEntityError(KGError):
+class UnknownEntityError(QueryError):
     """NAME matches no entity, or several (the message lists them)."""
+
+
+def one_key(name: str, candidates: Iterable[Iterable[str]], where: str = "") -> str:
+    """The key `name` means, from the keys each way of naming finds, best way first (a lazy iterable spares
+    the later lookups): the first way that finds any decides, and finding several there is ambiguous."""
+    for found in candidates:
+        keys = sorted(set(found))
+        if len(keys) == 1:
+            return keys[0]
+        if keys:
+            shown = ", ".join(keys[:5]) + (" …" if len(keys) > 5 else "")
+            raise UnknownEntityError(f"{name!r} names several entities{where} ({shown}): pass a key")
+    raise UnknownEntityError(f"no entity named {name!r}{where}")
 
 
 def _names(store: KGStore) -> list[tuple[str, str, str]]:

@@ -260,19 +260,13 @@ def resolve_entity(store: Any, name: str) -> str:
     """The key of the entity called `name`, tried in order: its key, its label, an alias or surface form
     (both case-insensitive), its normalised name. Ambiguous or unknown names raise QueryError."""
     from kg.ids import normalize_name
+    from kg.names import one_key
     from kg.sparql import run_select
 
     literal = partial(sparql_literal, Param("name", "str"))
     values = {"name": literal(name), "normalized": literal(normalize_name(name))}
-    for step in _RESOLVE_STEPS:
-        _, rows = run_select(store, step.substitute(values))
-        keys = sorted({str(k) for (k,) in rows})
-        if len(keys) == 1:
-            return keys[0]
-        if keys:
-            shown = ", ".join(keys[:5]) + (" …" if len(keys) > 5 else "")
-            raise QueryError(f"{name!r} names several entities ({shown}): pass a key")
-    raise QueryError(f"no entity named {name!r}")
+    return one_key(name, ([str(k) for (k,) in run_select(store, step.substitute(values))[1]]
+                          for step in _RESOLVE_STEPS))
 
 
 def bind_params(q: NamedQuery, raw: Mapping[str, Any], store: Any) -> dict[str, Any]:

@@ -153,47 +153,39 @@ class Subgraph:
 # ---------------------------------------------------------------------------------------- validation --
 
 
-def parse_types(names: Iterable[str]) -> tuple[str, ...]:
-    """Ontology class names, matched case-insensitively; a clear error for a class the ontology lacks."""
-    schema = load_schema()
-    by_fold = {n.casefold(): n for n in schema.classes}
+def _names_of(raw_names: Iterable[str], by_fold: Mapping[str, str], known: list[str], what: str) -> list[str]:
+    """The ontology names meant by user spellings (matched case-insensitively through `by_fold`); an unknown
+    one is a SelectionError listing the `known` names and the closest ones."""
     out: list[str] = []
-    for raw in names:
+    for raw in raw_names:
         name = raw.strip()
         if not name:
             continue
-        cls = by_fold.get(name.casefold())
-        if cls is None:
-            close = difflib.get_close_matches(name, list(schema.classes), n=3, cutoff=0.6)
+        found = by_fold.get(name.casefold())
+        if found is None:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise SelectionError(f"unknown type '{name}': the ontology has "
-                                 f"{', '.join(c for c in schema.classes if c not in _NOT_ENTITY_TYPES)}{hint}")
+            raise SelectionError(f"unknown {what} '{name}': the ontology has {', '.join(known)}{hint}")
+        out.append(found)
+    return list(dict.fromkeys(out))
+
+
+def parse_types(names: Iterable[str]) -> tuple[str, ...]:
+    """Ontology class names, matched case-insensitively; a clear error for a class the ontology lacks."""
+    schema = load_schema()
+    known = [c for c in schema.classes if c not in _NOT_ENTITY_TYPES]
+    types = _names_of(names, {n.casefold(): n for n in schema.classes}, known, "type")
+    for cls in types:
         if cls in _NOT_ENTITY_TYPES:
             raise SelectionError(f"--types {cls}: {_NOT_ENTITY_TYPES[cls]}")
-        out.append(cls)
-    return tuple(dict.fromkeys(out))
+    return tuple(types)
 
 
 def parse_relations(names: Iterable[str]) -> tuple[str, ...]:
     """Core relation names (`develops`, or the relationship type `DEVELOPS`), case-insensitively."""
     schema = load_schema()
-    by_fold: dict[str, str] = {}
-    for r in schema.core_relations:
-        by_fold[r.casefold()] = r
-        by_fold[schema.relations[r].rel_type.casefold()] = r
-    out: list[str] = []
-    for raw in names:
-        name = raw.strip()
-        if not name:
-            continue
-        rel = by_fold.get(name.casefold())
-        if rel is None:
-            close = difflib.get_close_matches(name, list(schema.core_relations), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise SelectionError(f"unknown relation '{name}': the ontology has "
-                                 f"{', '.join(schema.core_relations)}{hint}")
-        out.append(rel)
-    return tuple(dict.fromkeys(out))
+    by_fold = {n.casefold(): r for r in schema.core_relations for n in (r, schema.relations[r].rel_type)}
+    return tuple(_names_of(names, by_fold, list(schema.core_relations), "relation"))
 
 
 def _check(sel: Selection) -> Selection:

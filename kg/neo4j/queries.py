@@ -36,15 +36,11 @@ def named_cypher_queries() -> list[Any]:
     return [load_query(n, "cypher") for n in query_names() if (query_dir() / f"{n}.cypher").is_file()]
 
 
-def _pick(name: str, found: list[tuple[str, int]]) -> str:
-    for how in (0, 1, 2):
-        keys = sorted({k for k, h in found if h == how})
-        if len(keys) == 1:
-            return keys[0]
-        if keys:
-            shown = ", ".join(keys[:5]) + (" …" if len(keys) > 5 else "")
-            raise QueryError(f"{name!r} names several entities ({shown}): pass a key")
-    raise QueryError(f"no entity named {name!r} on the server")
+def _pick(name: str, found: list[tuple[str, int]], where: str = "") -> str:
+    """The key of `name` from (key, how) rows: by key (0), else label (1), else alias (2)."""
+    from kg.names import one_key
+
+    return one_key(name, ([k for k, h in found if h == how] for how in (0, 1, 2)), where)
 
 
 def resolve_on_server(driver: Any, settings: Settings, name: str) -> str:
@@ -53,7 +49,7 @@ def resolve_on_server(driver: Any, settings: Settings, name: str) -> str:
     def work(tx: Any) -> list[tuple[str, int]]:
         return [(r["key"], r["how"]) for r in tx.run(_RESOLVE, name=name)]
 
-    return _pick(name, run_read(driver, settings, work))
+    return _pick(name, run_read(driver, settings, work), " on the server")
 
 
 def resolve_in_graph(graph: Any, name: str) -> str | None:
