@@ -220,6 +220,31 @@ def test_push_fixes_labels_of_an_entity_whose_class_changed(tmp_path: Path, sett
     _check_server_matches(settings, pg)
 
 
+def test_prune_deletes_what_the_store_no_longer_holds_and_nothing_else(tmp_path: Path, settings: Settings) -> None:
+    a1, a2 = constructed_graphs()
+    with make_store(tmp_path / "s", [a1, a2]) as st, open_driver(settings) as d:
+        big = graph_for_push(st)
+        push_graph(d, settings, big, wipe_first=True)
+        with d.session(database=settings.database) as s:  # the user's own data on the same server
+            s.run("CREATE (:Stray {key: 'mine'})-[:NOTES {key: 'x'}]->(:Stray {key: 'also mine'})").consume()
+        # a1 re-ingested without its trainedOn fact (both ends stay: catalog entities), a2 removed
+        st.put_article(a1.model_copy(update={"relations": a1.relations[1:], "content_hash": "h1b"}))
+        st.remove_article("test-a2")
+        small = graph_for_push(st)
+        plain = push_graph(d, settings, small)
+        assert (plain.pruned_nodes, plain.pruned_relationships) == (0, 0)  # without --prune nothing goes
+        stats = push_graph(d, settings, small, prune_stale=True, batch_size=2)
+        with d.session(database=settings.database) as s:
+            strays = s.run("MATCH (a:Stray)-[r:NOTES]->(b:Stray) RETURN count(r) AS c").single()["c"]
+            s.run("MATCH (n:Stray) DETACH DELETE n").consume()
+    gone = {n.key for n in big.nodes} - {n.key for n in small.nodes}
+    assert "test-a2" in gone and stats.pruned_nodes == len(gone)
+    assert stats.pruned_relationships >= 1  # TRAINED_ON, between two nodes that stay
+    assert "TRAINED_ON" not in {e.type for e in small.edges}
+    assert strays == 1
+    _check_server_matches(settings, small)
+
+
 def test_wipe_removes_what_was_there(tmp_path: Path, settings: Settings) -> None:
     with make_store(tmp_path / "s", constructed_graphs()) as st:
         pg = graph_for_push(st)
@@ -350,9 +375,10 @@ def test_push_pull_and_bundle_commands(tmp_path: Path, real: tuple[KGStore, Sett
     assert r.returncode == 0, r.stderr
     pg = graph_for_push(st)
     assert f'"relationships_created": {len(pg.edges)}' in r.stdout
-    r = _kg("neo4j", "push", "--store", str(st.path), *conn)
+    r = _kg("neo4j", "push", "--store", str(st.path), *conn, "--prune")
     assert r.returncode == 0, r.stderr
     assert "already present" in r.stdout and "relationships/s" in r.stdout
+    assert "0 nodes and 0 relationships pruned" in r.stdout  # the server holds nothing the store lacks
     assert bolt.password not in r.stdout + r.stderr
     r = _kg("neo4j", "pull", "--store", str(tmp_path / "pulled"), *conn)
     assert r.returncode == 0, r.stderr

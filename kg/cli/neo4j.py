@@ -52,6 +52,9 @@ def push(
     config: ConfigOption = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per UNWIND statement.")] = 5000,
     wipe: Annotated[bool, typer.Option("--wipe", help="Delete everything in the database first.")] = False,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Afterwards delete what earlier pushes wrote that the store no longer holds "
+                        "(removed or replaced articles); nodes and relationships push did not write stay.")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Summary format (table or json).")]
     = OutputFormat.table,
 ) -> None:
@@ -73,7 +76,7 @@ def push(
         task = progress.add_task("push", total=len(graph.nodes) + len(graph.edges))
         with progress:
             stats = push_graph(driver, settings, graph, batch_size=batch_size, wipe_first=wipe,
-                               progress=lambda n: progress.advance(task, n))
+                               prune_stale=prune, progress=lambda n: progress.advance(task, n))
     if fmt is OutputFormat.json:
         d = asdict(stats) | {"nodes_present": stats.nodes_present, "relationships_present": stats.relationships_present,
                              "relationships_per_second": round(stats.relationships_per_second, 1),
@@ -93,6 +96,8 @@ def push(
              f"{stats.statements} statements"]
     if wipe:
         notes.append(f"{stats.deleted_nodes:,} nodes deleted first")
+    if prune:
+        notes.append(f"{stats.pruned_nodes:,} nodes and {stats.pruned_relationships:,} relationships pruned")
     if stats.relabelled:
         notes.append(f"{stats.relabelled} nodes relabelled")
     out.print(" · ".join(notes))

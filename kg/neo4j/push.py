@@ -6,7 +6,8 @@ their class and its super-classes as labels (`Company:Organization:Entity`). Eve
 stable `key` property and is MERGEd on it between its two MATCHed ends: a relation assertion's key is its
 IRI (`…/article/<id>#r-<digest>`, or `…/graph/reference#r-<digest>` for a catalog fact), a mention's is
 `<article IRI>#m-<digest of entity key>`, an observation link's is `<observation IRI>#of`. So pushing the
-same store again creates nothing, and pushing after more ingests adds only the new facts.
+same store again creates nothing, and pushing after more ingests adds only the new facts. The same keys
+let `prune` find what an earlier push wrote that the store no longer holds (`kg neo4j push --prune`).
 
 Cypher cannot take labels or relationship types as parameters, so rows are grouped by label set and by
 (type, start key space, end key space), and each group gets one statement whose labels and type come
@@ -33,7 +34,7 @@ __all__ = [
     "ENTITY", "ARTICLE", "OBSERVATION", "KEY_SPACES", "DEFAULT_BATCH_SIZE", "PushStats", "NodeGroup",
     "RelGroup", "quote", "key_space", "ontology_labels", "relationship_key", "relation_name", "schema_statements",
     "node_groups", "relationship_groups", "node_statement", "relationship_statement", "relabel_statements",
-    "push_graph", "wipe", "batches", "neo4j_value", "graph_for_push", "PushError",
+    "push_graph", "prune", "wipe", "batches", "neo4j_value", "graph_for_push", "PushError",
 ]
 
 ENTITY, ARTICLE, OBSERVATION = "Entity", "Article", "Observation"
@@ -279,6 +280,8 @@ class PushStats:
     relationships_created: int = 0
     missing_ends: int = 0
     deleted_nodes: int = 0
+    pruned_nodes: int = 0
+    pruned_relationships: int = 0
     seconds: float = 0.0
     relationship_seconds: float = 0.0
     statements: int = 0
@@ -324,6 +327,44 @@ def wipe(driver: Any, settings: Settings, batch_size: int = DEFAULT_BATCH_SIZE) 
             return total
 
 
+def _server_relationships(driver: Any, settings: Settings) -> dict[RelGroup, set[tuple[str, str]]]:
+    """(key, start key) of every keyed relationship of a type push writes, by type and start key space."""
+    def work(tx: Any) -> dict[RelGroup, set[tuple[str, str]]]:
+        out: dict[RelGroup, set[tuple[str, str]]] = defaultdict(set)
+        for rel_type in _rel_types():
+            res = tx.run(f"MATCH (a)-[r:{quote(rel_type)}]->() WHERE r.`key` IS NOT NULL "
+                         "RETURN r.`key` AS key, a.`key` AS src, labels(a) AS labels")
+            for r in res:
+                out[RelGroup(rel_type, key_space(r["labels"]), "")].add((r["key"], r["src"]))
+        return out
+
+    return run_read(driver, settings, work)
+
+
+def prune(driver: Any, settings: Settings, graph: Any, present: dict[str, dict[str, tuple[str, ...]]],
+          rel_groups: dict[RelGroup, list[dict[str, Any]]], batch_size: int, stats: PushStats) -> None:
+    """Delete what an earlier push wrote and the graph no longer holds (articles removed or replaced since):
+    nodes of the three key spaces that `present` listed and the graph lacks, with their relationships, then
+    keyed relationships of the ontology's types whose key the graph lacks. Nothing else is touched."""
+    keep = {(key_space(ontology_labels(n.labels)), n.key) for n in graph.nodes}
+    for space in KEY_SPACES:
+        stale = sorted(k for k in present.get(space, {}) if (space, k) not in keep)
+        stmt = f"UNWIND $keys AS k MATCH (n:{quote(space)} {{`key`: k}}) DETACH DELETE n RETURN count(*) AS n"
+        for batch in batches(stale, batch_size):
+            run_write(driver, settings, lambda tx, s=stmt, b=batch: tx.run(s, keys=list(b)).consume())
+            stats.pruned_nodes += len(batch)
+            stats.statements += 1
+    ours = {row["key"] for rows in rel_groups.values() for row in rows}
+    for group, found in sorted(_server_relationships(driver, settings).items(), key=lambda kv: str(kv[0])):
+        stale_rows = [{"key": k, "src": src} for k, src in sorted(found) if k not in ours]
+        stmt = (f"UNWIND $rows AS row MATCH (a:{quote(group.src_space)} {{`key`: row.src}})"
+                f"-[r:{quote(group.type)} {{`key`: row.key}}]->() DELETE r")
+        for batch in batches(stale_rows, batch_size):
+            summary = run_write(driver, settings, lambda tx, s=stmt, b=batch: tx.run(s, rows=list(b)).consume())
+            stats.pruned_relationships += summary.counters.relationships_deleted
+            stats.statements += 1
+
+
 def push_graph(
     driver: Any,
     settings: Settings,
@@ -331,12 +372,14 @@ def push_graph(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     wipe_first: bool = False,
+    prune_stale: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> PushStats:
     """Push a `PropertyGraph` (nodes, edges) into the server; `progress(n)` is called after each batch.
 
     Constraints and indexes first, then nodes, then relationships, each batch in its own retried write
-    transaction. Returns the counts the server reported.
+    transaction; with `prune_stale`, then delete what earlier pushes wrote that the graph no longer holds
+    (`prune`). Returns the counts the server reported.
     """
     if batch_size < 1:
         raise PushError("--batch-size must be at least 1")
@@ -389,5 +432,7 @@ def push_graph(
             if progress:
                 progress(len(batch))
     stats.relationship_seconds = time.perf_counter() - t_rel
+    if prune_stale and not wipe_first:
+        prune(driver, settings, graph, present, rel_groups, batch_size, stats)
     stats.seconds = time.perf_counter() - t0
     return stats
