@@ -1,7 +1,7 @@
 """Entity names to keys, the way every command resolves them: the key itself, else a label, else an alias or
-surface form, each spelt exactly (index lookups), then case-insensitively, then by normalised name (these
-three scan every name of the store). An exactly spelt name therefore wins over other spellings: `Ernie`
-names the entity labelled `Ernie` even when another is labelled `ERNIE`.
+surface form, each spelt exactly (index lookups), then case-insensitively, then by normalised name (both a
+scan of every name of the store). An exactly spelt name therefore wins over other spellings: `Ernie` names
+the entity labelled `Ernie` even when another is labelled `ERNIE`.
 
 Named queries resolve their entity parameters with `kg.queries.resolve_entity` instead, in SPARQL, so that
 they run against any SPARQL endpoint too.
@@ -47,22 +47,21 @@ def _names(store: KGStore) -> list[tuple[str, str, str]]:
     """(key, kind, name) for every label, alias, surface form and normalised name of every entity: one pass
     over the reference and entities graphs, where all names live (a SPARQL scan of the union graph takes
     seconds on a corpus store)."""
-    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
-    keys = {q.subject: str(q.object.value) for g in graphs
-            for q in oxigraph_of(store).quads_for_pattern(None, ct("key"), None, g)}
+    st, graphs = oxigraph_of(store), [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
+    keys = {q.subject: str(q.object.value) for g in graphs for q in st.quads_for_pattern(None, ct("key"), None, g)}
     return [(keys[q.subject], kind, str(q.object.value))
             for prop, kind in ((RDFS_LABEL, "label"), (SKOS_ALT_LABEL, "alias"), (ct("normalizedName"), "norm"))
-            for g in graphs for q in oxigraph_of(store).quads_for_pattern(None, prop, None, g) if q.subject in keys]
+            for g in graphs for q in st.quads_for_pattern(None, prop, None, g) if q.subject in keys]
 
 
 def _exact(store: KGStore, name: str) -> list[str]:
     """Keys of the entities whose key, else label, else alias is exactly `name` (index lookups, instant)."""
-    graphs = [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
+    st, graphs = oxigraph_of(store), [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
     value = ox.Literal(name)
     for prop in (ct("key"), RDFS_LABEL, SKOS_ALT_LABEL):
-        nodes = {q.subject for g in graphs for q in oxigraph_of(store).quads_for_pattern(None, prop, value, g)}
+        nodes = {q.subject for g in graphs for q in st.quads_for_pattern(None, prop, value, g)}
         keys = sorted({str(q.object.value) for n in nodes for g in graphs
-                       for q in oxigraph_of(store).quads_for_pattern(n, ct("key"), None, g)})
+                       for q in st.quads_for_pattern(n, ct("key"), None, g)})
         if keys:
             return keys
     return []
