@@ -256,9 +256,10 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
     wanted = set(_ARTICLE_PREDICATES) - {NS + "mentions"}
     facts = _Facts()
     reached = {NamedNode(entity_iri(k)) for k in seeds}
-    frontier, seen = set(reached), set()
+    frontier: set[Any] = set(reached)
+    seen: set[Any] = set()
     for hop in range(depth + 1):
-        nearer = set()
+        nearer: set[Any] = set()
         for e in frontier:
             for role, other_role in ((subject, object_), (object_, subject)):
                 for q in ox.quads_for_pattern(None, role, e, None):

@@ -23,7 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import KGError
 from kg.ids import article_iri, assertion_iri, reference_assertion_iri
@@ -41,6 +41,7 @@ ENTITY, ARTICLE, OBSERVATION = "Entity", "Article", "Observation"
 KEY_SPACES = (ENTITY, ARTICLE, OBSERVATION)
 DEFAULT_BATCH_SIZE = 5000
 MENTIONS, OBSERVATION_OF = "MENTIONS", "OBSERVATION_OF"
+T = TypeVar("T")
 
 
 class PushError(KGError):
@@ -263,7 +264,7 @@ def relationship_groups(edges: Iterable[Any], spaces: dict[str, str]) -> dict[Re
     return dict(groups)
 
 
-def batches(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
+def batches(rows: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     """Consecutive slices of at most `size` rows."""
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
@@ -350,17 +351,17 @@ def prune(driver: Any, settings: Settings, graph: Any, present: dict[str, dict[s
     for space in KEY_SPACES:
         stale = sorted(k for k in present.get(space, {}) if (space, k) not in keep)
         stmt = f"UNWIND $keys AS k MATCH (n:{quote(space)} {{`key`: k}}) DETACH DELETE n RETURN count(*) AS n"
-        for batch in batches(stale, batch_size):
-            run_write(driver, settings, lambda tx, s=stmt, b=batch: tx.run(s, keys=list(b)).consume())
-            stats.pruned_nodes += len(batch)
+        for keys in batches(stale, batch_size):
+            run_write(driver, settings, lambda tx, s=stmt, b=keys: tx.run(s, keys=list(b)).consume())
+            stats.pruned_nodes += len(keys)
             stats.statements += 1
     ours = {row["key"] for rows in rel_groups.values() for row in rows}
     for group, found in sorted(_server_relationships(driver, settings).items(), key=lambda kv: str(kv[0])):
         stale_rows = [{"key": k, "src": src} for k, src in sorted(found) if k not in ours]
         stmt = (f"UNWIND $rows AS row MATCH (a:{quote(group.src_space)} {{`key`: row.src}})"
                 f"-[r:{quote(group.type)} {{`key`: row.key}}]->() DELETE r")
-        for batch in batches(stale_rows, batch_size):
-            summary = run_write(driver, settings, lambda tx, s=stmt, b=batch: tx.run(s, rows=list(b)).consume())
+        for rows in batches(stale_rows, batch_size):
+            summary = run_write(driver, settings, lambda tx, s=stmt, b=rows: tx.run(s, rows=list(b)).consume())
             stats.pruned_relationships += summary.counters.relationships_deleted
             stats.statements += 1
 
