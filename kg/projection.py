@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ontology.schema import ENTITIES_GRAPH, NS, REFERENCE_GRAPH, load_schema
+from ontology.schema import NS, REFERENCE_GRAPH, load_schema
 
 __all__ = ["Node", "Edge", "PropertyGraph", "project", "project_articles", "project_around", "oxigraph_store",
            "python_value", "ENTITY_PROPS", "ARTICLE_PROPS", "OBSERVATION_PROPS", "RELATION_PROPS", "MENTIONS",
@@ -164,8 +164,8 @@ def _store_facts(ox: Any) -> _Facts:
     return facts
 
 
-def _article_facts(ox: Any, article_ids: list[str], entity_iris: set[str]) -> _Facts:
-    """The facts of some articles' named graphs and the descriptions of some entities (for an update)."""
+def _article_facts(ox: Any, article_ids: list[str]) -> _Facts:
+    """The facts of some articles' named graphs (for an update)."""
     from kg.ids import article_graph_iri
 
     wanted = set(_ARTICLE_PREDICATES)
@@ -174,30 +174,28 @@ def _article_facts(ox: Any, article_ids: list[str], entity_iris: set[str]) -> _F
         for row in ox.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{article_graph_iri(aid)}> {{ ?s ?p ?o }} }}"):
             if row[1].value in wanted:
                 facts.add(row[0].value, row[1].value, python_value(row[2]))
-    _entity_facts(ox, entity_iris, facts)
     return facts
 
 
-def _entity_facts(ox: Any, entity_iris: Iterable[str], facts: _Facts,
-                  graphs: Iterable[str | None] = (None,)) -> None:
+def _entity_facts(ox: Any, entity_iris: Iterable[str], facts: _Facts) -> None:
     """Add the descriptions of some entities (names, identifiers, core types, catalog or not) to `facts`,
-    read from `graphs` (all of them by default)."""
+    from every graph as `project` reads them: one index lookup per entity and predicate, so that a hub's
+    thousands of direct relation triples are never read."""
     from pyoxigraph import NamedNode
 
-    named = [NamedNode(g) if g else None for g in graphs]
     order = {t: i for i, t in enumerate(load_schema().core_types)}
-    describe = set(_ENTITY_PREDICATES)
     rdf_type, key = _RDF + "type", NS + "key"
+    predicates = [NamedNode(p) for p in (*_ENTITY_PREDICATES, rdf_type)]
     for e in sorted(entity_iris):
-        for q in (q for g in named for q in ox.quads_for_pattern(NamedNode(e), None, None, g)):
+        node = NamedNode(e)
+        for q in (q for p in predicates for q in ox.quads_for_pattern(node, p, None, None)):
             p, o = q.predicate.value, q.object
-            if p in describe:
+            if p != rdf_type:
                 facts.add(e, p, python_value(o))
                 if p == key and q.graph_name.value == REFERENCE_GRAPH:
                     facts.catalog.add(e)
-            elif p == rdf_type and o.value.startswith(NS) and o.value[len(NS):] in order:
-                if o.value[len(NS):] not in facts.types[e]:
-                    facts.types[e].append(o.value[len(NS):])
+            elif o.value.startswith(NS) and o.value[len(NS):] in order and o.value[len(NS):] not in facts.types[e]:
+                facts.types[e].append(o.value[len(NS):])
         facts.types[e].sort(key=order.__getitem__)
 
 
@@ -225,15 +223,9 @@ def project_articles(store: Any, article_ids: list[str], entity_keys: set[str]) 
     from kg.ids import entity_iri
 
     ox = oxigraph_store(store)
-    entities = {entity_iri(k) for k in entity_keys}
-    facts = _article_facts(ox, article_ids, set())
-    entities |= {e for vs in facts.many(NS + "mentions").values() for e in vs}
-    entity_facts = _article_facts(ox, [], entities)
-    for p, by_subject in entity_facts.values.items():
-        for s, vs in by_subject.items():
-            for v in vs:
-                facts.add(s, p, v)
-    facts.types, facts.catalog = entity_facts.types, entity_facts.catalog
+    facts = _article_facts(ox, article_ids)
+    entities = {entity_iri(k) for k in entity_keys} | {e for vs in facts.many(NS + "mentions").values() for e in vs}
+    _entity_facts(ox, entities, facts)
     return _assemble(facts)
 
 
@@ -295,7 +287,7 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
             for x in ox.quads_for_pattern(NamedNode(a), p, None, None):
                 if x.predicate.value in keep:
                     facts.add(a, x.predicate.value, python_value(x.object))
-    _entity_facts(ox, {e.value for e in reached}, facts, graphs=(REFERENCE_GRAPH, ENTITIES_GRAPH))
+    _entity_facts(ox, {e.value for e in reached}, facts)
     return _assemble(facts)
 
 
