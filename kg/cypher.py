@@ -496,20 +496,18 @@ class _Plan:
     load: list[str]
 
 
-def _plan(store: Any, state: Mapping[str, Any], cypher_dir: Path, max_share: float) -> _Plan | None:
+def _plan(store: Any, state: Mapping[str, Any], cypher_dir: Path, max_share: float,
+          new: dict[str, str] | None, catalog: str | None) -> _Plan | None:
     """The articles to update when every generation step since the build is one article added, replaced
-    or removed (and the catalog and layout are unchanged); None when only a rebuild is safe or cheaper."""
+    or removed (and the catalog and layout are unchanged); None when only a rebuild is safe or cheaper.
+    `new` and `catalog` are the store's article hashes and catalog hash now."""
     old_gen, new_gen = state.get("generation"), _generation(store)
     db = cypher_dir / str(state.get("db", ""))
     if (state.get("format") != FORMAT_VERSION or not isinstance(old_gen, int) or not isinstance(new_gen, int)
-            or new_gen < old_gen or not state.get("articles") and state.get("articles") != {}
-            or not db.exists() or Path(str(db) + ".written").exists()
-            or state.get("catalog") != _catalog_hash(store)):
+            or new_gen < old_gen or not isinstance(state.get("articles"), dict) or new is None
+            or not db.exists() or Path(str(db) + ".written").exists() or state.get("catalog") != catalog):
         return None
     old: dict[str, str] = state["articles"]
-    new = _article_hashes(store)
-    if new is None:
-        return None
     removed = sorted(set(old) - set(new))
     added = sorted(set(new) - set(old))
     changed = sorted(a for a in set(old) & set(new) if old[a] != new[a])
@@ -520,9 +518,14 @@ def _plan(store: Any, state: Mapping[str, Any], cypher_dir: Path, max_share: flo
     return _Plan(drop=removed + changed, load=added + changed)
 
 
+def _cast(prop: str, kind: str) -> str:
+    """`CAST(r.p AS T)`: an explicit type, as a batch whose values are all null has none."""
+    return f"CAST(r.{prop} AS {_LADYBUG_TYPES[kind]})"
+
+
 def _set_clause(var: str, props: Mapping[str, str], skip: tuple[str, ...] = ("key",)) -> str:
-    """`n.p = CAST(r.p AS T), …`: explicit types, as a batch whose values are all null has none."""
-    return ", ".join(f"{var}.{p} = CAST(r.{p} AS {_LADYBUG_TYPES[k]})" for p, k in props.items() if p not in skip)
+    """`n.p = CAST(r.p AS T), …` for the properties of a node row `r`."""
+    return ", ".join(f"{var}.{p} = {_cast(p, k)}" for p, k in props.items() if p not in skip)
 
 
 def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[list[str]]]) -> BuildStats:
@@ -575,7 +578,7 @@ def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[
             by_pair.setdefault((e.type, *pair), []).append({"src": e.src, "dst": e.dst, **e.props})  # type: ignore[arg-type]
         for (rel, s_table, o_table), rows in by_pair.items():
             props = "" if rel in (MENTIONS, OBSERVATION_OF) else (
-                " {" + ", ".join(f"{p}: CAST(r.{p} AS {_LADYBUG_TYPES[k]})" for p, k in RELATION_PROPS.items()) + "}")
+                " {" + ", ".join(f"{p}: {_cast(p, k)}" for p, k in RELATION_PROPS.items()) + "}")
             conn.execute(f"UNWIND $rows AS r MATCH (a:{s_table} {{key: r.src}}), (b:{o_table} {{key: r.dst}}) "
                          f"CREATE (a)-[:{rel}{props}]->(b)", {"rows": rows})
             stats.edges += len(rows)
@@ -606,9 +609,9 @@ def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
         state = _read_state(cypher_dir)
         if not force and _fresh(state, generation, cypher_dir):
             return cypher_dir / state["db"], None
-        articles = _article_hashes(store)
+        articles, catalog = _article_hashes(store), _catalog_hash(store)
         name = f"db-{uuid.uuid4().hex[:12]}"
-        plan = None if force else _plan(store, state, cypher_dir, max_share)
+        plan = None if force else _plan(store, state, cypher_dir, max_share, articles, catalog)
         stats: BuildStats | None = None
         if plan is not None:
             shutil.copyfile(cypher_dir / state["db"], cypher_dir / name)
@@ -624,7 +627,7 @@ def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
             stats.project_s = project_s
         tmp = _state_path(cypher_dir).with_suffix(".tmp")
         tmp.write_text(json.dumps({"format": FORMAT_VERSION, "generation": generation, "db": name,
-                                   "catalog": _catalog_hash(store), "articles": articles,
+                                   "catalog": catalog, "articles": articles,
                                    "pairs": stats.pairs}))
         os.replace(tmp, _state_path(cypher_dir))
         for old in cypher_dir.glob("db-*"):  # readers holding an old file open keep it until they close
