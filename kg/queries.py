@@ -243,13 +243,10 @@ def coerce_params(q: NamedQuery, raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_RESOLVE_PROLOGUE = """PREFIX ct: <https://w3id.org/chinatech/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 # One query per way of naming, tried in order until one names an entity: the key and the normalised name
 # are index lookups, labels and aliases are scans (case-insensitive), so a key or a label spares the rest.
-_RESOLVE_STEPS = tuple(Template(_RESOLVE_PROLOGUE + f"SELECT DISTINCT ?key WHERE {{ {pattern} ?e ct:key ?key }}")
+# (Both engines of `run_select`, the store and a remote endpoint, declare the project's prefixes.)
+_RESOLVE_STEPS = tuple(Template(f"SELECT DISTINCT ?key WHERE {{ {pattern} ?e ct:key ?key }}")
                        for pattern in ("?e ct:key $name .",
                                        "?e rdfs:label ?l . FILTER(LCASE(STR(?l)) = LCASE($name))",
                                        "?e skos:altLabel ?l . FILTER(LCASE(STR(?l)) = LCASE($name))",
