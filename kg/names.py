@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.ids import normalize_name
+from kg.ids import entity_iri, normalize_name
 from kg.rdf import ENTITIES_GRAPH, RDFS_LABEL, REFERENCE_GRAPH, SKOS_ALT_LABEL, ct
 from kg.sparql import oxigraph_of
 
@@ -98,9 +98,16 @@ def resolve_entity(store: KGStore, name: str) -> str:
     keys, suggestions = find_entities(store, name)
     if len(keys) == 1:
         return keys[0]
-    labels = {k: n for k, kind, n in _names(store) if kind == "label"}
     if keys:
-        listed = ", ".join(f"{k} ({labels.get(k, k)})" for k in keys[:10])
+        listed = ", ".join(f"{k} ({_label(store, k)})" for k in keys[:10])
         raise UnknownEntityError(f"'{name}' is ambiguous: did you mean {listed}? (pass a key)")
-    hint = f"; did you mean {', '.join(f'{k} ({labels.get(k, k)})' for k in suggestions)}?" if suggestions else ""
+    hint = f"; did you mean {', '.join(f'{k} ({_label(store, k)})' for k in suggestions)}?" if suggestions else ""
     raise UnknownEntityError(f"no entity named '{name}' in the store{hint}")
+
+
+def _label(store: KGStore, key: str) -> str:
+    """The entity's label (the smallest, should there be several), else its key: index lookups only."""
+    st, node = oxigraph_of(store), ox.NamedNode(entity_iri(key))
+    labels = [str(q.object.value) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)
+              for q in st.quads_for_pattern(node, RDFS_LABEL, None, ox.NamedNode(g))]
+    return min(labels, default=key)
