@@ -328,15 +328,15 @@ def wipe(driver: Any, settings: Settings, batch_size: int = DEFAULT_BATCH_SIZE) 
             return total
 
 
-def _server_relationships(driver: Any, settings: Settings) -> dict[RelGroup, set[tuple[str, str]]]:
-    """(key, start key) of every keyed relationship of a type push writes, by type and start key space."""
-    def work(tx: Any) -> dict[RelGroup, set[tuple[str, str]]]:
-        out: dict[RelGroup, set[tuple[str, str]]] = defaultdict(set)
+def _server_relationships(driver: Any, settings: Settings) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(key, start key) of every keyed relationship of a type push writes, by (type, start key space)."""
+    def work(tx: Any) -> dict[tuple[str, str], set[tuple[str, str]]]:
+        out: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
         for rel_type in _rel_types():
             res = tx.run(f"MATCH (a)-[r:{quote(rel_type)}]->() WHERE r.`key` IS NOT NULL "
                          "RETURN r.`key` AS key, a.`key` AS src, labels(a) AS labels")
             for r in res:
-                out[RelGroup(rel_type, key_space(r["labels"]), "")].add((r["key"], r["src"]))
+                out[(rel_type, key_space(r["labels"]))].add((r["key"], r["src"]))
         return out
 
     return run_read(driver, settings, work)
@@ -356,10 +356,10 @@ def prune(driver: Any, settings: Settings, graph: Any, present: dict[str, dict[s
             stats.pruned_nodes += len(keys)
             stats.statements += 1
     ours = {row["key"] for rows in rel_groups.values() for row in rows}
-    for group, found in sorted(_server_relationships(driver, settings).items(), key=lambda kv: str(kv[0])):
+    for (rel_type, src_space), found in sorted(_server_relationships(driver, settings).items()):
         stale_rows = [{"key": k, "src": src} for k, src in sorted(found) if k not in ours]
-        stmt = (f"UNWIND $rows AS row MATCH (a:{quote(group.src_space)} {{`key`: row.src}})"
-                f"-[r:{quote(group.type)} {{`key`: row.key}}]->() DELETE r")
+        stmt = (f"UNWIND $rows AS row MATCH (a:{quote(src_space)} {{`key`: row.src}})"
+                f"-[r:{quote(rel_type)} {{`key`: row.key}}]->() DELETE r")
         for rows in batches(stale_rows, batch_size):
             summary = run_write(driver, settings, lambda tx, s=stmt, b=rows: tx.run(s, rows=list(b)).consume())
             stats.pruned_relationships += summary.counters.relationships_deleted
