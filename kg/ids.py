@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from ontology.schema import ARTICLE_BASE, ENTITY_BASE, GRAPH_BASE
@@ -14,8 +15,10 @@ _SUFFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
-    """Case-, spacing-, punctuation- and corporate-suffix-insensitive key of a name.
+    """Case-, spacing-, punctuation- and corporate-suffix-insensitive key of a name (memoised: the same names
+    recur in every article).
 
     >>> normalize_name("The Alibaba Group Holding Ltd.")
     'alibaba'

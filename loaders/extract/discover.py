@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 from loaders.extract.spans import Span
 
@@ -276,11 +277,12 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
             if text[end:end + 1] == "." and text[start:end].rsplit(" ", 1)[-1] in ("Co", "Inc", "Corp", "Ltd", "Bros"):
                 end += 1
             name = text[start:end]
+            if inside and not (all(t == "Place" for _, _, t in inside)
+                               and all(start <= s and e <= end for s, e, _ in inside) and len(name.split()) > 2):
+                continue
             typed = _type_of(name, text[max(0, start - 60):start], text[end:end + 60])
-            if inside:
-                if not (typed and typed[1] in _STRONG_RULES and all(t == "Place" for _, _, t in inside)
-                        and all(start <= s and e <= end for s, e, _ in inside) and len(name.split()) > 2):
-                    continue
+            if inside and not (typed and typed[1] in _STRONG_RULES):
+                continue
             if typed is None:
                 if not inside:
                     untyped.append((start, end))
@@ -337,9 +339,28 @@ def person_surnames(text: str, persons: list[Span], taken: list[Span], field: st
     busy = [(s.start, s.end) for s in taken if s.field == field]
     for p in persons:
         surname = p.text.split()[-1]
-        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
-            if m.start() < p.end or any(s < m.end() and m.start() < e for s, e in busy):
+        for start in _word_at(text, surname, p.end):
+            end = start + len(surname)
+            if any(s < end and start < e for s, e in busy):
                 continue
-            out.append(Span(m.start(), m.end(), surname, "Person", None, "discover:surname", 0.6, field, p.text))
-            busy.append((m.start(), m.end()))
+            out.append(Span(start, end, surname, "Person", None, "discover:surname", 0.6, field, p.text))
+            busy.append((start, end))
     return out
+
+
+def _is_word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def _word_at(text: str, word: str, start: int) -> Iterator[int]:
+    """Offsets from `start` on where `word` stands between word boundaries (what `\\bword\\b` finds, found
+    by `str.find` instead of a pattern compiled per word)."""
+    n = len(word)
+    first, last = _is_word_char(word, 0), _is_word_char(word, n - 1)
+    i = text.find(word, start)
+    while i >= 0:
+        if _is_word_char(text, i - 1) != first and _is_word_char(text, i + n) != last:
+            yield i
+            i = text.find(word, i + n)
+        else:
+            i = text.find(word, i + 1)

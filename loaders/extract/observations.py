@@ -42,9 +42,27 @@ _NOT_SUBJECT = re.compile(r"^(?:-polled|-listed|-based|\s+(?:consensus|estimates
 _STAKE_IN = re.compile(r"\bstake\s+in\s+$")
 _ITS = re.compile(r"\b(?:its|their)\b")
 _POLICY_NOUN = re.compile(r"\s(tariffs?|levy|duty|duties)\b")
-_ANCHOR = re.compile(r"(?:US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|[$¥€£])|(?<![\w.,])\d|"
-                     r"\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|three|four|five|six|seven|"
-                     r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b")
+_ANCHOR_WORDS = ("twenty thirty forty fifty sixty seventy eighty ninety three four five six seven eight nine ten "
+                 "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen").split()
+
+
+def _anchor_pattern() -> re.Pattern[str]:
+    """Where an amount may begin: a currency, a digit that starts a number, a number word. Every alternative
+    opens with a literal character (the boundary checks follow it), so the engine skips other characters
+    without trying the pattern there: three times faster than the same alternation led by assertions."""
+    words: dict[str, list[str]] = {}
+    for w in _ANCHOR_WORDS:
+        words.setdefault(w[0], []).append(w[1:])
+    digits = [f"{d}(?<![\\w.,]{d})" for d in "0123456789"]
+    numbers = [f"{c}(?<!\\w{c})(?:{'|'.join(rest)})\\b" for c, rest in words.items()]
+    return re.compile("|".join([r"US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|\$|¥|€|£", *digits, *numbers]))
+
+
+_ANCHOR = _anchor_pattern()
+# The same anchors with any Unicode digit ("９"), for the rare text that has digits outside ASCII.
+_ANCHOR_ANY_DIGIT = re.compile(r"(?:US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|[$¥€£])|(?<![\w.,])\d|"
+                               rf"\b(?:{'|'.join(_ANCHOR_WORDS)})\b")
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,]*,")
 _COUNT_NOUNS = (r"users|customers|subscribers|employees|workers|staff|units|vehicles|cars|chips|GPUs|entities|entries|"
                 r"companies|firms|downloads|contracts|shipments|devices|smartphones|phones|orders|stores|"
@@ -73,11 +91,12 @@ _AMOUNT = re.compile(
     rf"(?:[\w-]+\s)?(?P<noun>{_COUNT_NOUNS})\b)"
     rf"|(?P<bare>{_num('bnum')}\s(?P<bscale>trillion|billion|million)\b)"
 )
-_DOWN = re.compile(r"(?i)\b(?:fell|fall(?:s|ing)?|drop(?:s|ped|ping)?|declin\w*|slid|slide|slump\w*|plung\w*|tumbl\w*|"
-                   r"sank|sink\w*|lost|los(?:e|es|ing)|down|decreas\w*|shed|retreat\w*|dipp?\w*|lower\w*|"
+# "(?=[a-z])" lets the engine leave a non-letter at once, before the word boundary: half the time.
+_DOWN = re.compile(r"(?i)(?=[a-z])\b(?:fell|fall(?:s|ing)?|drop(?:s|ped|ping)?|declin\w*|slid|slide|slump\w*|"
+                   r"plung\w*|tumbl\w*|sank|sink\w*|lost|los(?:e|es|ing)|down|decreas\w*|shed|retreat\w*|dipp?\w*|lower\w*|"
                    r"cut|contract\w*|shrank|shrink\w*|narrow\w*|slipp?\w*|eased?)\b")
-_UP = re.compile(r"(?i)\b(?:rose|ris(?:e|es|ing)|gain\w*|grew|grow\w*|jump\w*|surg\w*|soar\w*|climb\w*|rall\w*|"
-                 r"increas\w*|up|advanc\w*|added|boost\w*|rebound\w*|spik\w*|expand\w*|higher)\b")
+_UP = re.compile(r"(?i)(?=[a-z])\b(?:rose|ris(?:e|es|ing)|gain\w*|grew|grow\w*|jump\w*|surg\w*|soar\w*|climb\w*|"
+                 r"rall\w*|increas\w*|up|advanc\w*|added|boost\w*|rebound\w*|spik\w*|expand\w*|higher)\b")
 _PERIOD = re.compile(
     r"\b(?:year[- ]on[- ]year|year[- ]over[- ]year|quarter[- ]on[- ]quarter|month[- ]on[- ]month|"
     r"(?:first|second|third|fourth|final|December|March|June|September) quarter(?: of \d{4})?|Q[1-4] ?\d{4}|"
@@ -258,7 +277,8 @@ def _amounts(text: str) -> list[re.Match[str]]:
     """Every amount in the text: the amount pattern is tried only where a number or currency begins."""
     out: list[re.Match[str]] = []
     end = 0
-    for anchor in _ANCHOR.finditer(text):
+    anchors = _ANCHOR_ANY_DIGIT if _OTHER_DIGIT.search(text) else _ANCHOR
+    for anchor in anchors.finditer(text):
         pos = anchor.start()
         if pos < end:
             continue

