@@ -91,11 +91,11 @@ _AMOUNT = re.compile(
     rf"(?:[\w-]+\s)?(?P<noun>{_COUNT_NOUNS})\b)"
     rf"|(?P<bare>{_num('bnum')}\s(?P<bscale>trillion|billion|million)\b)"
 )
-# "(?=[a-z])" lets the engine leave a non-letter at once, before the word boundary: half the time.
-_DOWN = re.compile(r"(?i)(?=[a-z])\b(?:fell|fall(?:s|ing)?|drop(?:s|ped|ping)?|declin\w*|slid|slide|slump\w*|"
+# Movement words, matched against lower-cased text (a case-sensitive pattern scans twice as fast as "(?i)").
+_DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|drop(?:s|ped|ping)?|declin\w*|slid|slide|slump\w*|"
                    r"plung\w*|tumbl\w*|sank|sink\w*|lost|los(?:e|es|ing)|down|decreas\w*|shed|retreat\w*|dipp?\w*|lower\w*|"
                    r"cut|contract\w*|shrank|shrink\w*|narrow\w*|slipp?\w*|eased?)\b")
-_UP = re.compile(r"(?i)(?=[a-z])\b(?:rose|ris(?:e|es|ing)|gain\w*|grew|grow\w*|jump\w*|surg\w*|soar\w*|climb\w*|"
+_UP = re.compile(r"\b(?:rose|ris(?:e|es|ing)|gain\w*|grew|grow\w*|jump\w*|surg\w*|soar\w*|climb\w*|"
                  r"rall\w*|increas\w*|up|advanc\w*|added|boost\w*|rebound\w*|spik\w*|expand\w*|higher)\b")
 _PERIOD = re.compile(
     r"\b(?:year[- ]on[- ]year|year[- ]over[- ]year|quarter[- ]on[- ]quarter|month[- ]on[- ]month|"
@@ -128,18 +128,22 @@ def _number(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
 def _measure(between: str, moved: str | None, unit: str, noun: str | None) -> str:
     """A short measure name from the words between the subject and the number."""
     if noun:
         base = noun
     else:
-        words = [w for w in re.findall(r"[A-Za-z][\w-]*", between)]
+        words = _WORD.findall(between)
         kept: list[str] = []
         for w in words:
-            if _UP.fullmatch(w) or _DOWN.fullmatch(w):
+            low = w.lower()
+            if _UP.fullmatch(low) or _DOWN.fullmatch(low):
                 break
-            if _MEASURE_STOP.fullmatch(w.lower()) or w.lower() in ("s", "shares", "stock"):
-                if w.lower() in ("shares", "stock"):
+            if _MEASURE_STOP.fullmatch(low) or low in ("s", "shares", "stock"):
+                if low in ("shares", "stock"):
                     kept = ["share", "price"]
                 continue
             kept.append(w)
@@ -249,8 +253,9 @@ def extract_observations(text: str, sentences: list[tuple[int, int]], mentions: 
                 continue
             between = text[subj.end:a.start()] if subj.end <= a.start() else text[s0:a.start()]
             moved = None
-            down = list(_DOWN.finditer(between))
-            up = list(_UP.finditer(between))
+            low = between.lower()
+            down = list(_DOWN.finditer(low))
+            up = list(_UP.finditer(low))
             if down and (not up or down[-1].start() > up[-1].start()):
                 moved = "down"
             elif up:

@@ -11,7 +11,10 @@ _ABBREV = {
     "fig", "al", "bros", "s.a", "n.v", "ag",
 }
 # Candidate boundary: terminal punctuation (+ closing quotes/brackets) then space, or CJK terminal, or newline.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？；]+[”’」』]*|\n+")
+# Every alternative opens with its own punctuation mark, so the engine skips other characters at once.
+_NEXT_STARTS = r"(?=\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])"
+_BOUNDARY = re.compile("|".join([*(f"{re.escape(c)}[.!?]*[\"'”’)\\]]*{_NEXT_STARTS}" for c in ".!?"),
+                                 *(f"{c}[。！？；]*[”’」』]*" for c in "。！？；"), r"\n+"]))
 _WORD_BEFORE = re.compile(r"([\w.]+)\.*$")
 
 
