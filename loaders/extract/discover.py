@@ -18,8 +18,10 @@ from loaders.extract.spans import Span
 # A capitalised name: tokens starting with a capital or digit-led model names, joined by spaces,
 # hyphens or a few lower-case connectors ("Bank of China", "Belt and Road").
 _TOKEN = r"(?:[A-Z][\w&'’.+]*[\w+]|[A-Z]|\d+[A-Za-z][\w.+-]*)"
+# The first token is `_TOKEN` led by one character class, which lets the engine skip to capitals and digits.
+_FIRST_TOKEN = r"[A-Z\d](?:(?<=[A-Z])(?:[\w&'’.+]*[\w+])?|(?<=\d)\d*[A-Za-z][\w.+-]*)"
 _NAME = re.compile(
-    rf"{_TOKEN}(?:(?:-|\s(?:of|and|for|on|de|&)\s|\s)(?:{_TOKEN}|\d[\w.]*))*"
+    rf"{_FIRST_TOKEN}(?:(?:-|\s(?:of|and|for|on|de|&)\s|\s)(?:{_TOKEN}|\d[\w.]*))*"
 )
 _STOP_START = {
     "The", "A", "An", "In", "On", "At", "For", "And", "But", "Or", "As", "It", "Its", "This", "That", "These",
@@ -164,6 +166,8 @@ _POLICY_NP = re.compile(
     r"export controls|controls|bans)"
     r"|(?:[\w-]+-)?locali[sz]ation (?:efforts|drive|push|campaign|policy|policies))\b")
 
+# A word every policy phrase contains: most texts have none, and the phrase pattern is not run on them.
+_POLICY_HEAD = re.compile(r"curbs|restriction|controls|sanctions|caps|tariffs|ban|blacklist|locali")
 
 _FIRST_WORD = re.compile(r"(\S+)\s")
 
@@ -323,6 +327,8 @@ def _policy_phrases(text: str, known: list[Span], field: str) -> list[Span]:
     busy = [(s.start, s.end) for s in known
             if s.field == field and s.type not in ("Place", "Technology", "GovernmentBody")]
     out: list[Span] = []
+    if not _POLICY_HEAD.search(text):
+        return out
     for m in _POLICY_NP.finditer(text):
         start, end = m.start(), m.end()
         if text.startswith("the ", start):
