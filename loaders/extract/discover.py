@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from loaders.extract.spans import Span
+from loaders.extract.wordlists import bounded_words
 
 # A capitalised name: tokens starting with a capital or digit-led model names, joined by spaces,
 # hyphens or a few lower-case connectors ("Bank of China", "Belt and Road").
@@ -69,10 +70,11 @@ _EXCHANGE_LAST = {"Exchange"}
 _MEDIA_LAST = {"Times", "News", "Post", "Journal", "Daily", "Herald", "Standard", "Telegraph", "Tribune", "Gazette",
                "Weekly", "Insider", "Observer"}
 # Job titles inside a capitalised run split it: "UK Prime Minister Boris Johnson" -> the person after the title.
-_TITLE = re.compile(r"\b(?:Prime Minister|Minister|President|Vice President|Secretary|Chancellor|Governor|Senator|"
-                    r"Chairman|Chairwoman|Chair|CEO|CFO|CTO|COO|Director|Ambassador|Spokesperson|Spokesman|"
-                    r"Spokeswoman|Premier|Vice Premier|Representative|Rep\.|Sen\.|Gov\.|Commissioner|Mayor|"
-                    r"King|Queen|Pope|General|Admiral|Judge|Justice|Speaker|Leader|Founder|Analyst|Professor)\s")
+_TITLE = re.compile(bounded_words(
+    "Prime Minister|Minister|President|Vice President|Secretary|Chancellor|Governor|Senator|Chairman|Chairwoman|"
+    "Chair|CEO|CFO|CTO|COO|Director|Ambassador|Spokesperson|Spokesman|Spokeswoman|Premier|Vice Premier|"
+    "Representative|Rep.|Sen.|Gov.|Commissioner|Mayor|King|Queen|Pope|General|Admiral|Judge|Justice|Speaker|Leader|"
+    "Founder|Analyst|Professor".split("|")) + r"\s")
 # Cue word right after the name -> type ("DeepSeek-R1 model", "Kunlun P800 chip").
 _AFTER = [
     (re.compile(r"\s(?:AI\s|large\s|language\s|reasoning\s|open-source\s|foundation\s)*"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from loaders.extract.relations import M
+from loaders.extract.wordlists import bounded_words
 
 
 def _num(g: str) -> str:
@@ -50,12 +51,9 @@ def _anchor_pattern() -> re.Pattern[str]:
     """Where an amount may begin: a currency, a digit that starts a number, a number word. Every alternative
     opens with a literal character (the boundary checks follow it), so the engine skips other characters
     without trying the pattern there: three times faster than the same alternation led by assertions."""
-    words: dict[str, list[str]] = {}
-    for w in _ANCHOR_WORDS:
-        words.setdefault(w[0], []).append(w[1:])
     digits = [f"{d}(?<![\\w.,]{d})" for d in "0123456789"]
-    numbers = [f"{c}(?<!\\w{c})(?:{'|'.join(rest)})\\b" for c, rest in words.items()]
-    return re.compile("|".join([r"US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|\$|¥|€|£", *digits, *numbers]))
+    currencies = r"US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|\$|¥|€|£"
+    return re.compile("|".join([currencies, *digits, bounded_words(_ANCHOR_WORDS) + r"\b"]))
 
 
 _ANCHOR = _anchor_pattern()
