@@ -66,6 +66,8 @@ DB_DIR = "oxigraph"
 LOCK_FILE = "LOCK"
 FORMAT_VERSION = 1
 FLUSH_BYTES = 8 << 20
+_QUAD_BYTES = 150  # an article graph's mean N-Quads line, to count added quads against FLUSH_BYTES
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 Outcome = Literal["added", "replaced", "unchanged"]
 
@@ -284,14 +286,18 @@ class KGStore:
         return None
 
     def _read_generation(self) -> int:
-        v = self._meta_value(_GENERATION)
-        return int(v) if v is not None else 0
+        """The highest generation stored (`_add` writes the next one before it removes the last one)."""
+        values = [int(q.object.value) for q in self.oxigraph.quads_for_pattern(_META, _GENERATION, None, _META)]
+        return max(values, default=0)
 
     def _init_meta(self) -> None:
         if self._meta_value(_FORMAT) is None:
             self.oxigraph.update(f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_FORMAT} {FORMAT_VERSION} . "
                                  f"{_META} {_GENERATION} 0 }} }}")
             self._generation = 0
+        for q in list(self.oxigraph.quads_for_pattern(_META, _GENERATION, None, _META)):
+            if int(q.object.value) != self._generation:  # left by a writer stopped inside `_add`
+                self.oxigraph.remove(q)
 
     @property
     def generation(self) -> int:
@@ -313,6 +319,20 @@ class KGStore:
         self.oxigraph.update(update)
         self._generation += 1
         self._unflushed += len(update)
+        if self._unflushed > FLUSH_BYTES:
+            self.oxigraph.flush()
+            self._unflushed = 0
+
+    def _add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads and the next generation in one transaction (the bulk path of new articles: no SPARQL text
+        to write and parse). The last generation is removed just after; a writer stopped in between leaves
+        both, and the highest one counts."""
+        quads = list(quads)
+        old, new = self._generation, self._generation + 1
+        self.oxigraph.extend([*quads, ox.Quad(_META, _GENERATION, ox.Literal(str(new), datatype=_INTEGER), _META)])
+        self._generation = new
+        self.oxigraph.remove(ox.Quad(_META, _GENERATION, ox.Literal(str(old), datatype=_INTEGER), _META))
+        self._unflushed += len(quads) * _QUAD_BYTES
         if self._unflushed > FLUSH_BYTES:
             self.oxigraph.flush()
             self._unflushed = 0
@@ -435,7 +455,7 @@ class KGStore:
 
         def flush() -> None:
             if batch:
-                self._commit([f"INSERT DATA {{ {_data_block(quads)} }}"])
+                self._add(quads)
                 for i in batch.values():
                     outcomes[i] = "added"
                 quads.clear()

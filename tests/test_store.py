@@ -106,6 +106,20 @@ def test_entities_merge_across_articles_with_reasons(store: KGStore) -> None:
     assert any("'阿里巴巴'" in r and "normalised name" in r for r in values["mergeReason"])  # type: ignore[operator]
 
 
+def test_a_batch_moves_the_generation_once_and_a_stale_one_is_cleared(tmp_path: Path) -> None:
+    with KGStore.open(tmp_path / "kg", write=True, sync_catalog=False) as st:
+        assert st.put_articles([graph("a1", ["Alibaba"]), graph("a2", ["Alibaba Group"])]) == ["added", "added"]
+        assert st.generation == 1
+        gen = next(q for q in st.oxigraph if q.predicate.value.endswith("generation"))
+        meta = gen.graph_name
+        # a writer stopped between adding generation 2 and removing 1 leaves both: the higher one counts
+        st.oxigraph.add(ox.Quad(gen.subject, gen.predicate, ox.Literal("2", datatype=gen.object.datatype), meta))
+    with KGStore.open(tmp_path / "kg", write=True, sync_catalog=False) as st:
+        assert st.generation == 2
+        assert [q.object.value for q in st.oxigraph.quads_for_pattern(gen.subject, gen.predicate, None, meta)] == ["2"]
+        assert st.article_ids() == ["a1", "a2"]
+
+
 def test_reingest_unchanged_changes_nothing(store: KGStore) -> None:
     g = graph("a1", ["Alibaba"])
     store.put_article(g)
