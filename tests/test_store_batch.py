@@ -45,3 +45,37 @@ def test_repeated_and_replaced_articles_in_one_batch(tmp_path: Path) -> None:
         assert expected == ["added", "added", "unchanged", "replaced", "added"]
         assert batch.put_articles(sequence) == expected
         assert content(one) == content(batch)
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs 2` with several chunks in flight: the same store, failures reported against their article, in
+    input order."""
+    from kg.cli import ingest
+    from loaders.extract import pipeline
+
+    articles = list(iter_articles([need_shared("eval", "articles")]))
+    bad = articles[4].id
+    real = pipeline.extract_article
+
+    def flaky(article):  # type: ignore[no-untyped-def]
+        if article.id == bad:
+            raise ValueError("unparseable")
+        return real(article)
+
+    monkeypatch.setattr(pipeline, "extract_article", flaky)  # forked workers inherit the patch
+    monkeypatch.setattr(ingest, "_extract_all", lambda items, jobs, real_all=ingest._extract_all:
+                        real_all(items, jobs, chunk=2))
+    seen: dict[int, list[str]] = {}
+    for jobs in (1, 2):
+        order: list[str] = []
+        with KGStore.open(tmp_path / f"jobs{jobs}", write=True) as st:
+            summary = ingest.ingest_articles(st, articles, jobs=jobs, batch=3,
+                                             on_stored=lambda a, _outcome, order=order: order.append(a.id))
+            assert (summary.added, summary.failed) == (len(articles) - 1, 1)
+            assert summary.failures[0].endswith("extraction failed: ValueError: unparseable")
+            seen[jobs] = order
+            if jobs == 1:
+                single = content(st)
+            else:
+                assert content(st) == single
+    assert seen[1] == seen[2] == [a.id for a in articles if a.id != bad]

@@ -61,9 +61,27 @@ def _extract_or_error(article: Article) -> tuple[ArticleGraph | None, str]:
         return None, f"extraction failed: {type(e).__name__}: {e}"
 
 
-def _extract_all(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Article, ArticleGraph | None, str]]:
+def _extract_chunk(articles: list[Article]) -> list[tuple[ArticleGraph | None, str]]:
+    return [_extract_or_error(a) for a in articles]
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for a in articles:
+        chunk.append(a)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extract_all(articles: Iterable[Article], jobs: int, chunk: int = 8
+                 ) -> Iterator[tuple[Article, ArticleGraph | None, str]]:
     """(article, graph or None, error) in input order; `jobs` > 1 extracts in forked worker processes,
-    with a bounded window of articles in flight so that memory stays flat on a large corpus."""
+    `chunk` articles per task (the pool's hand-over threads compete with the main process's store writes
+    for the interpreter: fewer, larger tasks leave it more time), with a bounded window of tasks in flight
+    so that memory stays flat on a large corpus."""
     if jobs <= 1:
         for a in articles:
             yield (a, *_extract_or_error(a))
@@ -75,16 +93,16 @@ def _extract_all(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Artic
     from loaders.extract.mentions import default_matcher
 
     default_matcher()  # build the matcher once; forked workers inherit it
-    window: deque[tuple[Article, AsyncResult[tuple[ArticleGraph | None, str]]]] = deque()
+    window: deque[tuple[list[Article], AsyncResult[list[tuple[ArticleGraph | None, str]]]]] = deque()
     with mp.get_context("fork").Pool(jobs) as pool:
-        for a in articles:
-            window.append((a, pool.apply_async(_extract_or_error, (a,))))
-            if len(window) >= 16 * jobs:
-                first, result = window.popleft()
-                yield (first, *result.get())
+        for part in _chunks(articles, chunk):
+            window.append((part, pool.apply_async(_extract_chunk, (part,))))
+            if len(window) >= 4 * jobs:
+                done, result = window.popleft()
+                yield from ((a, *r) for a, r in zip(done, result.get(), strict=True))
         while window:
-            first, result = window.popleft()
-            yield (first, *result.get())
+            done, result = window.popleft()
+            yield from ((a, *r) for a, r in zip(done, result.get(), strict=True))
 
 
 def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int = 1, force: bool = False,
