@@ -72,7 +72,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
             summary = ingest.ingest_articles(st, articles, jobs=jobs, batch=3,
                                              on_stored=lambda a, _outcome, order=order: order.append(a.id))
             assert (summary.added, summary.failed) == (len(articles) - 1, 1)
-            assert summary.failures[0].endswith("extraction failed: ValueError: unparseable")
+            assert summary.failures == [f"{articles[4].path or bad}: extraction failed: ValueError: unparseable"]
             seen[jobs] = order
             if jobs == 1:
                 single = content(st)
