@@ -112,6 +112,8 @@ def _english_cues(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Every English cue between `start` and `end`, its predicate as `lastgroup`."""
     for hit in _CUE_ANY.finditer(text, start, end):
         yield next(m for p in _CUE_EACH if (m := p.match(text, hit.start(), end)))
+
+
 # A government acting on a policy: "BIS is amending the Export Administration Regulations" -> issuedBy.
 _ISSUE_RE = re.compile(
     r"(?P<issues>\b(?:amend(?:s|ed|ing)?|implement(?:s|ed|ing)?|establish(?:es|ed|ing)?|issu(?:e|es|ed|ing)|"
