@@ -39,7 +39,7 @@ from typing import IO, Any, Literal
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.graph import ArticleGraph
+from kg.graph import ArticleGraph, Entity
 from kg.ids import article_graph_iri, article_iri, entity_iri
 from kg.rdf import (
     ENTITIES_GRAPH,
@@ -66,6 +66,7 @@ DB_DIR = "oxigraph"
 LOCK_FILE = "LOCK"
 FORMAT_VERSION = 1
 FLUSH_BYTES = 8 << 20
+_STORED_ENTITIES_MAX = 200_000  # entries of the stored-entities memo before it starts again
 _QUAD_BYTES = 150  # an article graph's mean N-Quads line, to count added quads against FLUSH_BYTES
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -212,6 +213,10 @@ class KGStore:
         self._opened_at = self._generation
         self._unflushed = 0  # bytes of SPARQL Update since the last flush
         self._reference_keys: set[str] | None = None
+        # Entities (by everything their entities-graph quads are made of) whose quads are all stored: an
+        # entity met again in the same words is skipped without building or looking up its quads. Cleared
+        # by every SPARQL change, which may delete some of them.
+        self._stored_entities: set[tuple[Any, ...]] = set()
 
     # ------------------------------------------------------------------ opening --
 
@@ -316,6 +321,7 @@ class KGStore:
         RocksDB keeps what it wrote in memory tables until they fill up (about 110 MB of RSS per 1,000
         corpus articles); flushing every FLUSH_BYTES of updates keeps a corpus ingest under 200 MB."""
         update = " ;\n".join([*operations, self._bump()])
+        self._stored_entities.clear()
         self.oxigraph.update(update)
         self._generation += 1
         self._unflushed += len(update)
@@ -430,6 +436,8 @@ class KGStore:
         catalog = self.reference_keys()
         out: list[ox.Quad] = []
         for e in ag.entities:
+            if _entity_content(e) in self._stored_entities:
+                continue
             quads = surface_form_quads(e)
             if e.id not in catalog:
                 node = iri(entity_iri(e.id))
@@ -456,6 +464,9 @@ class KGStore:
         def flush() -> None:
             if batch:
                 self._add(quads)
+                self._stored_entities.update(_entity_content(e) for i in batch.values() for e in graphs[i].entities)
+                if len(self._stored_entities) > _STORED_ENTITIES_MAX:
+                    self._stored_entities.clear()
                 for i in batch.values():
                     outcomes[i] = "added"
                 quads.clear()
@@ -574,6 +585,13 @@ class KGStore:
     def size_on_disk(self) -> int:
         """Bytes the store directory takes on disk."""
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+
+def _entity_content(e: Entity) -> tuple[Any, ...]:
+    """Everything an entity's quads in the entities graph are made of (`entity_description`,
+    `surface_form_quads`): the same content makes the same quads, whatever the order of its mentions."""
+    return (e.id, e.label, str(e.type), tuple(e.types), e.wikidata, tuple(e.tickers), e.source, e.reason,
+            frozenset(m.text for m in e.mentions), frozenset(e.aliases))
 
 
 def _article_id(article_iri_value: str) -> str:

@@ -79,3 +79,18 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
             else:
                 assert content(st) == single
     assert seen[1] == seen[2] == [a.id for a in articles if a.id != bad]
+
+
+def test_entities_met_again_are_skipped_only_while_their_quads_are_stored(
+        tmp_path: Path, eval_graphs: list[ArticleGraph]) -> None:
+    """Batches remember the entities they stored; a removal (which deletes the entities only its article
+    mentioned) must make the next batch write them again: the same store as one transaction per article."""
+    first, second = eval_graphs[:8], eval_graphs[8:]
+    with KGStore.open(tmp_path / "one", write=True) as one, KGStore.open(tmp_path / "batch", write=True) as batch:
+        for st, put in ((one, lambda gs: [one.put_article(g) for g in gs]), (batch, batch.put_articles)):
+            put(first)
+            st.remove_article(first[0].id)
+            st.remove_article(first[1].id)
+            put(second)
+            put(first[:2])  # their entities come back, whatever the batch remembered before the removals
+        assert content(one) == content(batch)
