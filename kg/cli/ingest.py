@@ -62,10 +62,12 @@ def _extract_or_error(article: Article) -> tuple[ArticleGraph | None, str]:
 
 
 def _extract_chunk(articles: list[Article]) -> list[tuple[ArticleGraph | None, str]]:
+    """One worker task: several articles extracted in order."""
     return [_extract_or_error(a) for a in articles]
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """The articles in lists of `size` (the last one shorter), read lazily."""
     chunk: list[Article] = []
     for a in articles:
         chunk.append(a)

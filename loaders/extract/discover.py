@@ -357,6 +357,7 @@ def person_surnames(text: str, persons: list[Span], taken: list[Span], field: st
 
 
 def _is_word_char(text: str, i: int) -> bool:
+    """Whether `text[i]` exists and is what `\\w` matches (a letter, digit or underscore of any script)."""
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
