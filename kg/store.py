@@ -52,6 +52,7 @@ from kg.rdf import (
     ct,
     entity_description,
     iri,
+    literal,
     surface_form_quads,
 )
 from ontology.schema import ARTICLE_BASE, GRAPH_BASE, NS, data_path
@@ -68,7 +69,6 @@ FORMAT_VERSION = 1
 FLUSH_BYTES = 8 << 20
 _STORED_ENTITIES_MAX = 200_000  # entries of the stored-entities memo before it starts again
 _QUAD_BYTES = 150  # an article graph's mean N-Quads line, to count added quads against FLUSH_BYTES
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 Outcome = Literal["added", "replaced", "unchanged"]
 
@@ -324,7 +324,11 @@ class KGStore:
         self._stored_entities.clear()
         self.oxigraph.update(update)
         self._generation += 1
-        self._unflushed += len(update)
+        self._written(len(update))
+
+    def _written(self, size: int) -> None:
+        """Count `size` bytes of updates (or their equivalent in quads) and flush every FLUSH_BYTES."""
+        self._unflushed += size
         if self._unflushed > FLUSH_BYTES:
             self.oxigraph.flush()
             self._unflushed = 0
@@ -335,13 +339,10 @@ class KGStore:
         both, and the highest one counts."""
         quads = list(quads)
         old, new = self._generation, self._generation + 1
-        self.oxigraph.extend([*quads, ox.Quad(_META, _GENERATION, ox.Literal(str(new), datatype=_INTEGER), _META)])
+        self.oxigraph.extend([*quads, ox.Quad(_META, _GENERATION, literal(new), _META)])
         self._generation = new
-        self.oxigraph.remove(ox.Quad(_META, _GENERATION, ox.Literal(str(old), datatype=_INTEGER), _META))
-        self._unflushed += len(quads) * _QUAD_BYTES
-        if self._unflushed > FLUSH_BYTES:
-            self.oxigraph.flush()
-            self._unflushed = 0
+        self.oxigraph.remove(ox.Quad(_META, _GENERATION, literal(old), _META))
+        self._written(len(quads) * _QUAD_BYTES)
 
     # ------------------------------------------------------------------ catalog --
 
