@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["UnknownEntityError", "find_entities", "resolve_entity", "one_key"]
 
+_NAME_GRAPHS = (ox.NamedNode(REFERENCE_GRAPH), ox.NamedNode(ENTITIES_GRAPH))  # where every name lives
+
 
 class UnknownEntityError(QueryError):
     """NAME matches no entity, or several (the message lists them)."""
@@ -47,20 +49,20 @@ def _names(store: KGStore) -> list[tuple[str, str, str]]:
     """(key, kind, name) for every label, alias, surface form and normalised name of every entity: one pass
     over the reference and entities graphs, where all names live (a SPARQL scan of the union graph takes
     seconds on a corpus store)."""
-    st, graphs = oxigraph_of(store), [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
-    keys = {q.subject: str(q.object.value) for g in graphs for q in st.quads_for_pattern(None, ct("key"), None, g)}
+    st = oxigraph_of(store)
+    keys = {q.subject: str(q.object.value) for g in _NAME_GRAPHS
+            for q in st.quads_for_pattern(None, ct("key"), None, g)}
     return [(keys[q.subject], kind, str(q.object.value))
             for prop, kind in ((RDFS_LABEL, "label"), (SKOS_ALT_LABEL, "alias"), (ct("normalizedName"), "norm"))
-            for g in graphs for q in st.quads_for_pattern(None, prop, None, g) if q.subject in keys]
+            for g in _NAME_GRAPHS for q in st.quads_for_pattern(None, prop, None, g) if q.subject in keys]
 
 
 def _exact(store: KGStore, name: str) -> list[str]:
     """Keys of the entities whose key, else label, else alias is exactly `name` (index lookups, instant)."""
-    st, graphs = oxigraph_of(store), [ox.NamedNode(g) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)]
-    value = ox.Literal(name)
+    st, value = oxigraph_of(store), ox.Literal(name)
     for prop in (ct("key"), RDFS_LABEL, SKOS_ALT_LABEL):
-        nodes = {q.subject for g in graphs for q in st.quads_for_pattern(None, prop, value, g)}
-        keys = sorted({str(q.object.value) for n in nodes for g in graphs
+        nodes = {q.subject for g in _NAME_GRAPHS for q in st.quads_for_pattern(None, prop, value, g)}
+        keys = sorted({str(q.object.value) for n in nodes for g in _NAME_GRAPHS
                        for q in st.quads_for_pattern(n, ct("key"), None, g)})
         if keys:
             return keys
@@ -108,6 +110,5 @@ def resolve_entity(store: KGStore, name: str) -> str:
 def _label(store: KGStore, key: str) -> str:
     """The entity's label (the smallest, should there be several), else its key: index lookups only."""
     st, node = oxigraph_of(store), ox.NamedNode(entity_iri(key))
-    labels = [str(q.object.value) for g in (REFERENCE_GRAPH, ENTITIES_GRAPH)
-              for q in st.quads_for_pattern(node, RDFS_LABEL, None, ox.NamedNode(g))]
+    labels = [str(q.object.value) for g in _NAME_GRAPHS for q in st.quads_for_pattern(node, RDFS_LABEL, None, g)]
     return min(labels, default=key)
