@@ -250,6 +250,13 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
     reached = {NamedNode(entity_iri(k)) for k in seeds}
     frontier: set[Any] = set(reached)
     seen: set[Any] = set()
+
+    def read(node: Any, graph: Any) -> None:
+        """The facts a relation assertion or an observation states in its article's graph."""
+        for x in ox.quads_for_pattern(node, None, None, graph):
+            if x.predicate.value in wanted:
+                facts.add(node.value, x.predicate.value, python_value(x.object))
+
     for hop in range(depth + 1):
         nearer: set[Any] = set()
         for e in frontier:
@@ -263,17 +270,13 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
                         continue  # an edge leaving the neighbourhood
                     seen.add(r)
                     nearer.update(o for o in others if o not in reached)
-                    for x in ox.quads_for_pattern(r, None, None, g):
-                        if x.predicate.value in wanted:
-                            facts.add(r.value, x.predicate.value, python_value(x.object))
+                    read(r, g)
         reached |= nearer
         frontier = nearer
     of = NamedNode(NS + "observationOf")
     for e in reached if observations else ():
         for q in ox.quads_for_pattern(None, of, e, None):
-            for x in ox.quads_for_pattern(q.subject, None, None, q.graph_name):
-                if x.predicate.value in wanted:
-                    facts.add(x.subject.value, x.predicate.value, python_value(x.object))
+            read(q.subject, q.graph_name)
     text = NamedNode(NS + "text")
     for sentence in {v for vs in facts.many(NS + "evidence").values() for v in vs}:
         for x in ox.quads_for_pattern(NamedNode(sentence), text, None, None):
