@@ -158,11 +158,11 @@ def check_sparql_constraints(store: KGStore, graphs: list[str] | None = None) ->
     graph: Oxigraph answers over a list of 200 default graphs 30 times more slowly than over the union.)"""
     out = []
     for c in sparql_constraints():
-        focus = f"?this a <{c.target_class}>"
+        target = f"?this a <{c.target_class}>"
         if graphs is not None:
-            focus = (f"VALUES ?focus_graph {{ {' '.join(f'<{g}>' for g in graphs)} }} "
-                     f"GRAPH ?focus_graph {{ {focus} }}")
-        query = f"SELECT DISTINCT ?this WHERE {{ {focus} {{ {c.select} }} }}"
+            target = (f"VALUES ?focus_graph {{ {' '.join(f'<{g}>' for g in graphs)} }} "
+                      f"GRAPH ?focus_graph {{ {target} }}")
+        query = f"SELECT DISTINCT ?this WHERE {{ {target} {{ {c.select} }} }}"
         for row in store.oxigraph.query(query, use_default_graph_as_union=True):
             focus = row["this"]
             out.append(Violation(focus=_short(focus.value), path="", value=_short(focus.value), message=c.message,
