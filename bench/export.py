@@ -5,23 +5,18 @@ projection of the whole store, and networkx's `ego_graph` over that projection."
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure, median
+from bench.common import Figure, median, timed
 
 
 def _timed(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    """Median seconds of `runs` calls, and the last call's result."""
-    times, result = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - t)
-    return median(times), result
+    """Median wall seconds of `runs` calls, and the last call's result."""
+    calls = [timed(work) for _ in range(runs)]
+    return median([wall for _, wall, _ in calls]), calls[-1][2]
 
 
 def bench_export(store_path: Path, runs: int, log: Callable[[str], None], fmt: str = "graphml") -> list[Figure]:
