@@ -233,6 +233,17 @@ def test_unknown_or_ambiguous_names_are_one_line_errors(constructed_store: KGSto
         select(constructed_store, Selection(around=("baidu",), depth=-1))
 
 
+def test_named_queries_resolve_names_as_every_other_command(constructed_store: KGStore) -> None:
+    from kg.names import resolve_entity as names_resolve
+    from kg.queries import resolve_entity as query_resolve
+
+    for name in ("Ernie", "ernie", "ERNIE", "Zhipu AI", "zhipu ai", "Baidu"):
+        assert query_resolve(constructed_store, name) == names_resolve(constructed_store, name), name
+    assert query_resolve(constructed_store, "Ernie") == ERNIE_PERSON  # an exact spelling wins over other cases
+    with pytest.raises(KGError, match="'eRNIE' names several entities"):
+        query_resolve(constructed_store, "eRNIE")
+
+
 def test_types_take_super_classes_and_reject_unknown_names(constructed_store: KGStore) -> None:
     orgs = select(constructed_store, Selection(types=("Organization",)))
     assert keys(orgs) == {"baidu", "huawei", "miit", ZHIPU}
