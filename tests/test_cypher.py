@@ -2,6 +2,9 @@
 from a store (labels, properties, escaping), and keeping it in step with the store's generation."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -19,6 +22,7 @@ from kg.cypher import (
     label_unions,
     refresh,
     rewrite_labels,
+    run_cypher,
     table_pairs,
     tokenize,
 )
@@ -26,6 +30,7 @@ from kg.errors import QueryError
 from kg.graph import ArticleGraph, Entity, Evidence, Observation, Relation
 from kg.projection import project
 from kg.store import KGStore
+from tests.conftest import ROOT
 
 # ------------------------------------------------------------------------------------------ tokenizer --
 
@@ -290,6 +295,33 @@ def test_writes_touch_the_projection_only_until_the_store_changes(store: KGStore
     path2, _ = refresh(store)
     with CypherDB(path2) as d:
         assert rows(d, "MATCH (p:Place {key: 'atlantis'}) RETURN p.label") == []
+
+
+def test_reads_kept_open_see_every_change_of_the_projection(store: KGStore) -> None:
+    places = "MATCH (p:Place) RETURN p.key ORDER BY p.key"
+    alibaba = "MATCH (c:Company {key: 'alibaba'}) RETURN c.label"
+    assert run_cypher(store, places)[1] == [("china",)] and run_cypher(store, alibaba)[1] == []
+    with pytest.raises(QueryError, match="(?i)interrupted|timeout"):
+        run_cypher(store, "UNWIND range(1, 100000000) AS i RETURN sum(i)", timeout_s=0.001)
+    assert run_cypher(store, "UNWIND range(1, 3000000) AS i RETURN count(i)")[1] == [(3000000,)]  # not kept
+    store.put_article(second_article())  # the store changes: a new database
+    assert run_cypher(store, alibaba)[1] == [("Alibaba",)]
+    path, _ = refresh(store)
+    script = ("import sys; from kg.cypher import CypherDB\n"
+              "with CypherDB(sys.argv[1], write=True) as d: d.run(\"CREATE (:Place {key: 'atlantis'})\")")
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, cwd=ROOT)  # a write elsewhere
+    assert run_cypher(store, places)[1] == [("atlantis",), ("china",)]
+    run_cypher(store, "CREATE (:Place {key: 'avalon'})", write=True)  # and here
+    assert run_cypher(store, places)[1] == [("atlantis",), ("avalon",), ("china",)]
+
+
+def test_an_update_needs_the_article_hashes_kept_beside_the_database(store: KGStore) -> None:
+    path, _ = refresh(store)
+    assert "articles" not in json.loads((path.parent / "state.json").read_text())  # read by every query
+    Path(str(path) + ".articles.json").unlink()
+    store.put_article(second_article())
+    _, stats = refresh(store)
+    assert stats is not None and not stats.incremental  # nothing to compare with: rebuilt
 
 
 def test_a_rebuild_can_be_forced_and_an_unknown_layout_is_rebuilt(store: KGStore) -> None:
