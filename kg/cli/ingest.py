@@ -96,15 +96,18 @@ def _extract_all(articles: Iterable[Article], jobs: int, chunk: int = 8
 
     default_matcher()  # build the matcher once; forked workers inherit it
     window: deque[tuple[list[Article], AsyncResult[list[tuple[ArticleGraph | None, str]]]]] = deque()
+
+    def oldest() -> Iterator[tuple[Article, ArticleGraph | None, str]]:
+        done, result = window.popleft()
+        return ((a, *r) for a, r in zip(done, result.get(), strict=True))
+
     with mp.get_context("fork").Pool(jobs) as pool:
         for part in _chunks(articles, chunk):
             window.append((part, pool.apply_async(_extract_chunk, (part,))))
             if len(window) >= 4 * jobs:
-                done, result = window.popleft()
-                yield from ((a, *r) for a, r in zip(done, result.get(), strict=True))
+                yield from oldest()
         while window:
-            done, result = window.popleft()
-            yield from ((a, *r) for a, r in zip(done, result.get(), strict=True))
+            yield from oldest()
 
 
 def ingest_articles(store: KGStore, items: Iterable[Article | Any], *, jobs: int = 1, force: bool = False,
