@@ -107,21 +107,33 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("ontology").joinpath(name)))
 
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+
+
 @cache
 def load_schema() -> Schema:
     """Parse chinatech.ttl (cached): the classes and relations that code may use. Read with pyoxigraph,
     which every command loads anyway (rdflib's import alone took 0.2 s of each command's start)."""
     import pyoxigraph as ox
 
+    def key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+        """An IRI as itself, a blank node as `_:id` (never an IRI): what the triples are indexed by."""
+        return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
     objects: dict[tuple[str, str], list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for t in ox.parse(path=str(data_path("chinatech.ttl")), format=ox.RdfFormat.TURTLE):
-        objects.setdefault((_term_key(t.subject), t.predicate.value), []).append(t.object)
+        objects.setdefault((key(t.subject), t.predicate.value), []).append(t.object)
 
     def values(node: str, prop: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
         return objects.get((node, prop), [])
 
+    def first(node: str, prop: str) -> str | None:
+        return next((key(v) for v in values(node, prop)), None)
+
     def subjects(prop: str, obj: str) -> list[str]:
-        return sorted({s for (s, p), os in objects.items() if p == prop and any(_term_key(o) == obj for o in os)})
+        return sorted({s for (s, p), os in objects.items() if p == prop and any(key(o) == obj for o in os)})
 
     def local(node: str) -> str | None:
         return node[len(NS):] if node.startswith(NS) else None
@@ -137,7 +149,7 @@ def load_schema() -> Schema:
     for cls in subjects(_RDF + "type", _OWL + "Class"):
         name = local(cls)
         if name:
-            parents[name] = tuple(p for p in (local(_term_key(o)) for o in values(cls, _RDFS + "subClassOf")) if p)
+            parents[name] = tuple(p for p in (local(key(o)) for o in values(cls, _RDFS + "subClassOf")) if p)
 
     def ancestors(name: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -153,12 +165,12 @@ def load_schema() -> Schema:
                             ancestors(n), is_core(NS + n))
                for n in sorted(parents)}
 
-    def members(node: str) -> list[str]:
+    def members(node: str | None) -> list[str]:
         """The items of an RDF list (`owl:unionOf ( … )`)."""
         out = []
         while node and node != _RDF + "nil":
-            out += [_term_key(v) for v in values(node, _RDF + "first")]
-            node = next((_term_key(v) for v in values(node, _RDF + "rest")), "")
+            out += [key(v) for v in values(node, _RDF + "first")]
+            node = first(node, _RDF + "rest")
         return out
 
     def class_set(node: str | None) -> frozenset[str]:
@@ -167,11 +179,7 @@ def load_schema() -> Schema:
         name = local(node)
         if name:
             return frozenset({name})
-        union = next((_term_key(v) for v in values(node, _OWL + "unionOf")), None)
-        return frozenset(n for n in map(local, members(union)) if n) if union else frozenset()
-
-    def first(node: str, prop: str) -> str | None:
-        return next((_term_key(v) for v in values(node, prop)), None)
+        return frozenset(n for n in map(local, members(first(node, _OWL + "unionOf"))) if n)
 
     relations = {}
     for prop in subjects(_RDF + "type", _OWL + "ObjectProperty"):
@@ -181,18 +189,6 @@ def load_schema() -> Schema:
         relations[name] = RelationInfo(
             name, text(prop, _RDFS + "label"), text(prop, _RDFS + "comment"),
             class_set(first(prop, _RDFS + "domain")), class_set(first(prop, _RDFS + "range")),
-            _OWL + "SymmetricProperty" in map(_term_key, values(prop, _RDF + "type")), is_core(prop),
+            _OWL + "SymmetricProperty" in map(key, values(prop, _RDF + "type")), is_core(prop),
         )
     return Schema(classes, relations)
-
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-
-
-def _term_key(term: object) -> str:
-    """An IRI as itself, a blank node as `_:id` (never an IRI), to index the ontology's triples by."""
-    import pyoxigraph as ox
-
-    return "_:" + term.value if isinstance(term, ox.BlankNode) else str(getattr(term, "value", term))
