@@ -43,6 +43,7 @@ _NOT_SUBJECT = re.compile(r"^(?:-polled|-listed|-based|\s+(?:consensus|estimates
 _STAKE_IN = re.compile(r"\bstake\s+in\s+$")
 _ITS = re.compile(r"\b(?:its|their)\b")
 _POLICY_NOUN = re.compile(r"\s(tariffs?|levy|duty|duties)\b")
+_CURRENCIES = r"US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|\$|¥|€|£"
 _ANCHOR_WORDS = ("twenty thirty forty fifty sixty seventy eighty ninety three four five six seven eight nine ten "
                  "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen").split()
 
@@ -52,14 +53,12 @@ def _anchor_pattern() -> re.Pattern[str]:
     opens with a literal character (the boundary checks follow it), so the engine skips other characters
     without trying the pattern there: three times faster than the same alternation led by assertions."""
     digits = [f"{d}(?<![\\w.,]{d})" for d in "0123456789"]
-    currencies = r"US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|\$|¥|€|£"
-    return re.compile("|".join([currencies, *digits, bounded_words(_ANCHOR_WORDS) + r"\b"]))
+    return re.compile("|".join([_CURRENCIES, *digits, bounded_words(_ANCHOR_WORDS) + r"\b"]))
 
 
 _ANCHOR = _anchor_pattern()
 # The same anchors with any Unicode digit ("９"), for the rare text that has digits outside ASCII.
-_ANCHOR_ANY_DIGIT = re.compile(r"(?:US\$|HK\$|NT\$|S\$|RMB|USD|CNY|HKD|EUR|GBP|[$¥€£])|(?<![\w.,])\d|"
-                               rf"\b(?:{'|'.join(_ANCHOR_WORDS)})\b")
+_ANCHOR_ANY_DIGIT = re.compile(rf"(?:{_CURRENCIES})|(?<![\w.,])\d|\b(?:{'|'.join(_ANCHOR_WORDS)})\b")
 _OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,]*,")
 _COUNT_NOUNS = (r"users|customers|subscribers|employees|workers|staff|units|vehicles|cars|chips|GPUs|entities|entries|"
