@@ -53,7 +53,8 @@ from ontology.schema import load_schema
 
 __all__ = [
     "Token", "tokenize", "rewrite_labels", "check_read_only", "label_unions", "table_pairs",
-    "build_database", "BuildStats", "CypherDB", "refresh", "open_cypher", "run_cypher", "FORMAT_VERSION",
+    "build_database", "BuildStats", "CypherDB", "refresh", "open_cypher", "run_cypher", "current_reader",
+    "FORMAT_VERSION",
 ]
 
 FORMAT_VERSION = 2  # bump when the table layout changes: existing databases are rebuilt
@@ -345,8 +346,13 @@ def build_database(pg: PropertyGraph, path: Path, *, threads: int = 0) -> BuildS
 # ------------------------------------------------------------------------------------------------ query --
 
 
+_SCALARS = frozenset((str, int, float, bool))  # what a value most often is: returned as it is
+
+
 def _plain(v: Any) -> Any:
     """LadybugDB values as plain Python: nodes and relationships as property dicts (label kept)."""
+    if v is None or type(v) in _SCALARS:
+        return v
     if isinstance(v, dict):
         if "_LABEL" in v:
             out = {"_label": v["_LABEL"]}
@@ -407,7 +413,7 @@ class CypherDB:
             if isinstance(result, list):
                 result = result[-1]
             columns = list(result.get_column_names())
-            rows = [tuple(_plain(v) for v in r) for r in result.get_all()]
+            rows = [tuple(map(_plain, r)) for r in result.get_all()]
         except RuntimeError as e:
             raise QueryError(_error_line(e)) from e
         return columns, rows
@@ -617,6 +623,14 @@ def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
     """Make the Cypher database of `store` match the store's current generation: reuse it, update it in
     place of a copy (when the changes since are a few articles added, replaced or removed), or rebuild it.
     Returns its path and, when it changed, what was written."""
+    done = _refresh(store, cypher_dir, force=force, max_share=max_share, rebuild=True)
+    assert done is not None  # a rebuild always succeeds or raises
+    return done
+
+
+def _refresh(store: Any, cypher_dir: Path | None, *, force: bool, max_share: float,
+             rebuild: bool) -> tuple[Path, BuildStats | None] | None:
+    """`refresh`; without `rebuild`, None instead of a rebuild."""
     cypher_dir = cypher_dir or _store_dir(store) / "cypher"
     generation = _generation(store)
     state = _read_state(cypher_dir)
@@ -636,6 +650,8 @@ def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
                 stats = _update_database(store, cypher_dir / name, plan, state["pairs"])
             except _RebuildNeededError:
                 (cypher_dir / name).unlink(missing_ok=True)
+        if stats is None and not rebuild:
+            return None
         if stats is None:
             t0 = time.perf_counter()
             pg = project(store)
@@ -687,6 +703,26 @@ def _kept_reader(path: Path) -> CypherDB | None:
         _close_reader()
         db = _READER[path] = CypherDB(path)
     return db
+
+
+@contextlib.contextmanager
+def current_reader(store: Any) -> Iterator[CypherDB | None]:
+    """The store's Cypher database, read-only and kept open (see `_kept_reader`), when it mirrors the store
+    now or after an update of a few articles; else None (it would need a rebuild, a write changed it, or
+    the store has no directory or generation). For callers that can answer from the store instead and
+    should not pay a rebuild of the whole projection."""
+    try:
+        cypher_dir = _store_dir(store) / "cypher"
+    except StoreError:
+        cypher_dir = None
+    done = None
+    if cypher_dir is not None and _generation(store) is not None:
+        done = _refresh(store, cypher_dir, force=False, max_share=0.05, rebuild=False)
+    if done is None:
+        yield None
+        return
+    with _READER_LOCK:
+        yield _kept_reader(done[0])
 
 
 def run_cypher(store: Any, query: str, params: Mapping[str, Any] | None = None, *, write: bool = False,

@@ -222,6 +222,85 @@ def test_around_projects_only_the_neighbourhood_and_selects_the_same(
     assert local.edges or sel.depth == 0
 
 
+def _store_only(*_: Any, **__: Any) -> Any:
+    raise AssertionError("read from the store where the Cypher database mirrors it")
+
+
+def _cypher_only(*_: Any, **__: Any) -> Any:
+    raise AssertionError("read from the Cypher database where it does not mirror the store")
+
+
+def _same_subgraph(a: Subgraph, b: Subgraph) -> None:
+    assert a.nodes == b.nodes  # the same rows in the same order
+    assert a.edges == b.edges
+    assert a.seeds == b.seeds
+    assert set(a.quads) == set(b.quads)
+
+
+@pytest.mark.parametrize("sel", _AROUND, ids=lambda s: s.describe())
+@pytest.mark.parametrize("store_name", ["constructed_store", "real_store"])
+def test_around_reads_the_cypher_database_and_selects_what_the_store_gives(
+        store_name: str, sel: Selection, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a current Cypher database the neighbourhood is read there, and the subgraph is the one read
+    from the store, row for row (hostile strings, catalog facts, every filter)."""
+    import kg.export.neighbourhood as nb
+    from kg.cypher import refresh
+
+    store = request.getfixturevalue(store_name)
+    refresh(store)
+    try:
+        from_store = select(store, sel, cypher=False)
+    except SelectionError:
+        return  # a seed or article this store lacks (the test above checks the message)
+    monkeypatch.setattr(nb, "project_around", _store_only)
+    _same_subgraph(select(store, sel), from_store)
+
+
+@pytest.fixture
+def two_article_store(tmp_path: Path) -> Iterator[KGStore]:
+    """The constructed store without its third article, opened for writing."""
+    with KGStore.open(tmp_path / "store", write=True, sync_catalog=False) as st:
+        st.sync_catalog(CATALOG)
+        for g in constructed_graphs()[:2]:
+            st.put_article(g)
+        yield st
+
+
+def test_around_never_builds_the_cypher_database(two_article_store: KGStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.export.neighbourhood as nb
+
+    monkeypatch.setattr(nb, "_from_cypher", _cypher_only)
+    assert "baidu" in keys(select(two_article_store, Selection(around=("baidu",), depth=1)))
+    assert not list((two_article_store.path / "cypher").glob("db-*"))
+
+
+def test_around_follows_an_ingest_through_the_cypher_database(
+        two_article_store: KGStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article stored after the database was built is read there after a one-article update."""
+    import kg.export.neighbourhood as nb
+    from kg.cypher import refresh
+
+    refresh(two_article_store)
+    two_article_store.put_article(constructed_graphs()[2])
+    sel = Selection(around=("baidu",), depth=1, with_evidence=True)
+    from_store = select(two_article_store, sel, cypher=False)
+    assert ZHIPU in keys(from_store) and "a3" in keys(from_store)
+    monkeypatch.setattr(nb, "project_around", _store_only)
+    _same_subgraph(select(two_article_store, sel), from_store)
+
+
+def test_around_ignores_a_cypher_database_changed_by_a_write(
+        two_article_store: KGStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.export.neighbourhood as nb
+    from kg.cypher import run_cypher
+
+    run_cypher(two_article_store, "MATCH (c:Company {key: 'baidu'}) SET c.label = 'Written'", write=True)
+    assert run_cypher(two_article_store, "MATCH (c:Company {key: 'baidu'}) RETURN c.label")[1] == [("Written",)]
+    monkeypatch.setattr(nb, "_from_cypher", _cypher_only)
+    sub = select(two_article_store, Selection(around=("baidu",), depth=1))
+    assert next(n for n in sub.nodes if n.key == "baidu").props["label"] == "Baidu"
+
+
 def test_unknown_or_ambiguous_names_are_one_line_errors(constructed_store: KGStore) -> None:
     with pytest.raises(SelectionError, match=r"no entity named 'Baidoo' in the store; did you mean baidu \(Baidu\)"):
         select(constructed_store, Selection(around=("Baidoo",)))

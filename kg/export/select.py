@@ -41,6 +41,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.export.neighbourhood import neighbourhood
 from kg.ids import article_graph_iri, article_iri, entity_iri, key_from_iri
 from kg.names import UnknownEntityError, resolve_entity
 from kg.projection import (
@@ -51,7 +52,6 @@ from kg.projection import (
     PropertyGraph,
     oxigraph_store,
     project,
-    project_around,
 )
 from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
 from ontology.schema import ENTITY_BASE, load_schema
@@ -299,11 +299,12 @@ def _type_ok(node: Node, types: tuple[str, ...]) -> bool:
     return not types or any(t in node.labels for t in types)
 
 
-def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = None) -> Subgraph:
+def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = None, cypher: bool = True) -> Subgraph:
     """The subgraph the selection describes (see the module docstring); `graph` reuses a projection.
 
     With `around` (and no `query`, whose entity names need every label) only the neighbourhood of the seeds
-    is projected (`project_around`); otherwise the whole store is."""
+    is read (`kg.export.neighbourhood`: from the Cypher database when `cypher` and it is current, else from
+    the store); otherwise the whole store is projected."""
     sel = _check(selection)
     seeds = resolve_names(store, sel.around)
     relations = set(sel.relations)
@@ -311,8 +312,8 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
     if graph is not None:
         pg = graph
     elif sel.around and not sel.query:
-        pg = project_around(store, seeds, sel.depth, articles=sel.article, mentions=sel.with_evidence,
-                            observations=with_obs)
+        pg = neighbourhood(store, seeds, sel.depth, articles=sel.article, mentions=sel.with_evidence,
+                           observations=with_obs, cypher=cypher)
     else:
         pg = project(store)
     nodes = {n.key: n for n in pg.nodes}
