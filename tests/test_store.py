@@ -372,6 +372,32 @@ def test_real_store_has_the_catalog_and_merges_names(real_store_path: Path) -> N
     assert card["surface_forms"] and card["merge_reasons"]
 
 
+def test_entity_card_table_shows_a_sample_of_a_hub_and_json_everything(real_store_path: Path) -> None:
+    """The terminal card caps each relation type and the observations (a hub has thousands) and says how
+    many it left out; `--limit 0` and JSON show every one."""
+    from typer.testing import CliRunner
+
+    from kg.cli.entity import entity_card
+    from kg.cli.main import app
+
+    with KGStore.open(real_store_path) as st:
+        card = entity_card(st, "china")
+    sizes = {p: len(items) for p, items in card["relations"].items()}
+    assert max(sizes.values()) > 2 and len(card["observations"]) > 2, (sizes, len(card["observations"]))
+    run = CliRunner().invoke
+    args = ["entity", "china", "--store", str(real_store_path)]
+
+    capped = run(app, [*args, "--limit", "2"], env={"COLUMNS": "300"})
+    assert capped.exit_code == 0, capped.output
+    for p, n in sizes.items():
+        if n > 2:
+            assert f"… {n - 2} more (--limit 0 shows all)" in capped.stdout, p
+    assert f"… {len(card['observations']) - 2} more (--limit 0 shows all)" in capped.stdout
+    full = run(app, [*args, "--limit", "0"], env={"COLUMNS": "300"})
+    assert full.exit_code == 0 and "more (--limit 0 shows all)" not in full.stdout
+    assert json.loads(run(app, [*args, "--limit", "1", "--format", "json"]).stdout) == card
+
+
 def test_cli_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -53,7 +54,7 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
 
     relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
     assertions: dict[tuple[str, str], dict[str, Any]] = {}
-    for r, p, direction, other, okey, olabel, conf, extractor, text, aid, date in _rows(store, f"""
+    for r, p, direction, other, okey, olabel, conf, extractor, text, aid, day in _rows(store, f"""
             SELECT ?r ?p ?dir ?o ?okey ?olabel ?conf ?x ?text ?aid ?date WHERE {{
             {{ ?r rdf:subject {node} ; rdf:object ?o ; a ct:RelationAssertion ; rdf:predicate ?p BIND("out" AS ?dir) }}
             UNION
@@ -71,7 +72,7 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
                 "direction": "both" if rel is not None and rel.symmetric else direction,
                 "other": {"key": okey or other, "label": olabel or okey or other},
                 "confidence": conf, "extractor": extractor, "catalog": aid is None,
-                "article": aid, "published": date.isoformat() if date else None, "evidence": [],
+                "article": aid, "published": day.isoformat() if day else None, "evidence": [],
             }
             relations[name].append(entry)
         if text and text not in entry["evidence"]:
@@ -105,7 +106,20 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
     }
 
 
-def _render(card: dict[str, Any]) -> None:
+def _preview(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """At most `limit` items (0: all), kept in their card order: the most confident, the latest first among
+    equals (a hub has thousands: a terminal shows a sample, `--format json` everything)."""
+    if not limit or len(items) <= limit:
+        return items
+
+    def rank(i: int) -> tuple[float, int]:
+        published = items[i].get("published")
+        return -(items[i].get("confidence") or 0.0), -date.fromisoformat(published).toordinal() if published else 1
+
+    return [items[i] for i in sorted(sorted(range(len(items)), key=rank)[:limit])]
+
+
+def _render(card: dict[str, Any], limit: int) -> None:
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -137,7 +151,8 @@ def _render(card: dict[str, Any]) -> None:
         arrows = {"out": "→", "in": "←", "both": "↔"}
         for predicate, items in card["relations"].items():
             branch = tree.add(f"[bold magenta]{predicate}[/bold magenta] ({len(items)})")
-            for it in items:
+            shown = _preview(items, limit)
+            for it in shown:
                 source = ("[green]catalog[/green]" if it["catalog"]
                           else f"[dim]{escape(it['article'] or '')} {it['published'] or 'undated'}[/dim]")
                 conf = f" {it['confidence']:.2f}" if isinstance(it["confidence"], float) else ""
@@ -146,12 +161,17 @@ def _render(card: dict[str, Any]) -> None:
                                   "[/dim]")
                 for sentence in it["evidence"]:
                     leaf.add(f"[italic]“{escape(sentence.strip())}”[/italic]")
+            if len(shown) < len(items):
+                branch.add(f"[dim]… {len(items) - len(shown)} more (--limit 0 shows all)[/dim]")
         out.print(tree, soft_wrap=False)
     if card["observations"]:
-        t = Table(title="Observations", header_style="bold cyan", show_lines=True)
+        shown = _preview(card["observations"], limit)
+        more = len(card["observations"]) - len(shown)
+        t = Table(title="Observations", header_style="bold cyan", show_lines=True,
+                  caption=f"… {more} more (--limit 0 shows all)" if more else None)
         for c in ("measure", "value", "unit", "period", "article", "date", "evidence"):
             t.add_column(c, overflow="fold")
-        for o in card["observations"]:
+        for o in shown:
             t.add_row(*(escape(str(o[c])) if o[c] is not None else "" for c in
                         ("measure", "value", "unit", "period", "article", "published", "evidence")))
         out.print(t)
@@ -161,6 +181,9 @@ def entity(
     name: Annotated[str, typer.Argument(help="Key, label, alias or any name the entity appeared under.")],
     store: StoreOption = DEFAULT_STORE,
     fmt: FormatOption = OutputFormat.table,
+    limit: Annotated[int, typer.Option(
+        "--limit", min=0, help="In the table, at most this many relations of each type and observations (the "
+                               "most confident, latest first); 0 for all. JSON holds everything.")] = 10,
 ) -> None:
     """One entity's card: types, names and why they were merged, identifiers, relations with evidence."""
     from kg.cli.ingest import open_store
@@ -168,7 +191,7 @@ def entity(
     with open_store(store) as st:
         card = entity_card(st, resolve_entity(st, name))
     if fmt is OutputFormat.table:
-        _render(card)
+        _render(card, limit)
     else:
         sys.stdout.write(json.dumps(card, indent=1, ensure_ascii=False, default=str) + "\n")
 
