@@ -317,8 +317,9 @@ def build_database(pg: PropertyGraph, path: Path, *, threads: int = 0) -> BuildS
             conn.execute(f"COPY {table}({cols}) FROM {_lit(str(f.path))} ({f.options()})")
         for (table, p), f in list_files.items():
             f.close()
+            # collect() gathers in no set order (the load is parallel); the projection's lists are sorted
             conn.execute(f"LOAD FROM {_lit(str(f.path))} ({f.options()}) WITH key, collect(value) AS vs "
-                         f"MATCH (n:{table} {{key: key}}) SET n.{p} = vs")
+                         f"MATCH (n:{table} {{key: key}}) SET n.{p} = list_sort(vs)")
 
         # Edges: one file per (type, FROM, TO).
         efiles: dict[tuple[str, str, str], _CsvFile] = {}
