@@ -56,7 +56,9 @@ def article_id_for(title: str, text: str) -> str:
     return "sha-" + content_hash(title, text)[:16]
 
 
+@lru_cache(maxsize=1 << 16)
 def _seg(key: str) -> str:
+    """A key as an IRI path segment (cached: the same keys and article ids come back for every fact)."""
     return quote(key, safe="/-_.~")
 
 

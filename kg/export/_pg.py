@@ -71,14 +71,16 @@ def _display(node: Node) -> str:
 
 def node_row(node: Node) -> dict[str, Any]:
     """Every node column for one node: typed values, None where the node has no such property."""
-    row = {name: _typed(node.props.get(name), kind) for name, kind in NODE_COLUMNS.items()}
+    props = node.props
+    row = {name: None if (v := props.get(name)) is None else _typed(v, kind) for name, kind in NODE_COLUMNS.items()}
     row.update(key=node.key, labels=list(node.labels), type=node.labels[0], label=_display(node))
     return row
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:
     """Every edge column for one edge."""
-    row = {name: _typed(edge.props.get(name), kind) for name, kind in EDGE_COLUMNS.items()}
+    props = edge.props
+    row = {name: None if (v := props.get(name)) is None else _typed(v, kind) for name, kind in EDGE_COLUMNS.items()}
     row.update(src=edge.src, dst=edge.dst, type=edge.type)
     return row
 
@@ -110,6 +112,8 @@ def type_colours() -> dict[str, str]:
 
 def xml_text(value: Any) -> str:
     """A property value as GraphML/GEXF attribute text: booleans lower-case, floats exact, XML-safe."""
+    if type(value) is str:
+        return xml_safe(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
