@@ -57,7 +57,7 @@ __all__ = [
     "FORMAT_VERSION",
 ]
 
-FORMAT_VERSION = 2  # bump when the table layout changes: existing databases are rebuilt
+FORMAT_VERSION = 3  # bump when the tables or what they hold change: existing databases are rebuilt (3: sorted lists)
 
 _LADYBUG_TYPES = {"str": "STRING", "float": "DOUBLE", "int": "INT64", "bool": "BOOLEAN", "list": "STRING[]"}
 

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.cypher import (
+    FORMAT_VERSION,
     CypherDB,
     build_database,
     check_read_only,
@@ -327,7 +328,8 @@ def test_an_update_needs_the_article_hashes_kept_beside_the_database(store: KGSt
 def test_a_rebuild_can_be_forced_and_an_unknown_layout_is_rebuilt(store: KGStore) -> None:
     path, _ = refresh(store)
     state = path.parent / "state.json"
-    state.write_text(state.read_text().replace('"format": 2', '"format": 0'))
+    assert f'"format": {FORMAT_VERSION}' in state.read_text()
+    state.write_text(state.read_text().replace(f'"format": {FORMAT_VERSION}', '"format": 0'))
     path2, stats = refresh(store)
     assert stats is not None and path2 != path
     assert refresh(store, force=True)[1] is not None
