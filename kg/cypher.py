@@ -710,20 +710,20 @@ def _kept_reader(path: Path) -> CypherDB | None:
 def current_reader(store: Any) -> Iterator[CypherDB | None]:
     """The store's Cypher database, read-only and kept open (see `_kept_reader`), when it mirrors the store
     now or after an update of a few articles; else None (it would need a rebuild, a write changed it, or
-    the store has no directory or generation). For callers that can answer from the store instead and
-    should not pay a rebuild of the whole projection."""
-    try:
-        cypher_dir = _store_dir(store) / "cypher"
-    except StoreError:
-        cypher_dir = None
-    done = None
-    if cypher_dir is not None and _generation(store) is not None:
-        done = _refresh(store, cypher_dir, force=False, max_share=0.05, rebuild=False)
-    if done is None:
-        yield None
-        return
+    the store has no directory or generation, or the database cannot be updated or opened there: a
+    read-only directory, say). For callers that can answer from the store instead and should not pay a
+    rebuild of the whole projection."""
     with _READER_LOCK:
-        yield _kept_reader(done[0])
+        try:
+            done = _refresh(store, _store_dir(store) / "cypher", force=False, max_share=0.05, rebuild=False) \
+                if _generation(store) is not None else None
+            kept = _kept_reader(done[0]) if done is not None else None
+        except (OSError, StoreError):
+            kept = None
+        if kept is not None:
+            yield kept
+            return
+    yield None  # the caller's other way runs without holding the lock
 
 
 def run_cypher(store: Any, query: str, params: Mapping[str, Any] | None = None, *, write: bool = False,

@@ -289,6 +289,25 @@ def test_around_follows_an_ingest_through_the_cypher_database(
     _same_subgraph(select(two_article_store, sel), from_store)
 
 
+def test_around_reads_the_store_when_the_cypher_database_cannot_be_updated(
+        two_article_store: KGStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export that worked before the Cypher database existed still works where it cannot be updated
+    (a read-only directory: the update's copy fails)."""
+    import kg.cypher
+    import kg.export.neighbourhood as nb
+    from kg.cypher import refresh
+
+    refresh(two_article_store)
+    two_article_store.put_article(constructed_graphs()[2])
+
+    def read_only(*_: Any, **__: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(kg.cypher.shutil, "copyfile", read_only)
+    monkeypatch.setattr(nb, "_from_cypher", _cypher_only)
+    assert ZHIPU in keys(select(two_article_store, Selection(around=("baidu",), depth=1)))
+
+
 def test_around_ignores_a_cypher_database_changed_by_a_write(
         two_article_store: KGStore, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.export.neighbourhood as nb
