@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import html
 import math
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -53,16 +54,17 @@ ARRAY_DELIMITERS = (";", "|", "¦", "\x1f")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", ";": "\\u003B"}
 
 
+# Every character a Cypher string cannot hold as it is: the escapes above, else control and line-separator
+# characters as \uXXXX. One `str.translate` (C) instead of a Python step per character.
+_TRANSLATION = {c: f"\\u{c:04X}" for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)} | {
+    ord(ch): escaped for ch, escaped in _ESCAPES.items()}
+
+
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _TRANSLATION))) + "]")  # most strings have none
+
+
 def _string(s: str) -> str:
-    out = []
-    for ch in s:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "'" + "".join(out) + "'"
+    return "'" + (s.translate(_TRANSLATION) if _SPECIAL.search(s) else s) + "'"
 
 
 def cypher_literal(v: Any) -> str:
