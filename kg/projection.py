@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ontology.schema import NS, REFERENCE_GRAPH, load_schema
+from ontology.schema import NS, RDF, RDFS, REFERENCE_GRAPH, SKOS, load_schema
 
 __all__ = ["Node", "Edge", "PropertyGraph", "project", "project_articles", "project_around", "oxigraph_store",
            "python_value", "ENTITY_PROPS", "ARTICLE_PROPS", "OBSERVATION_PROPS", "RELATION_PROPS", "MENTIONS",
@@ -119,15 +119,13 @@ def _scan(ox: Any, prop: str, obj: str | None = None, graph: str | None = None) 
             yield row[0].value, python_value(row[1])
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+_RDFS_LABEL, _ALT_LABEL = RDFS + "label", SKOS + "altLabel"
 # The predicates the projection reads: entity descriptions, then what article graphs hold.
 _ENTITY_PREDICATES = (NS + "key", _RDFS_LABEL, _ALT_LABEL, NS + "ticker", NS + "wikidata")
 _ARTICLE_PREDICATES = tuple(NS + p for p in (
     "articleId", "title", "published", "sourceUrl", "sourceName", "lang", "mentions", "text", "evidence",
     "confidence", "extractor", "observationOf", "measure", "value", "unit", "period",
-)) + (_RDF + "subject", _RDF + "predicate", _RDF + "object")
+)) + (RDF + "subject", RDF + "predicate", RDF + "object")
 _SENTENCE_IRI = re.compile(r"#s(\d+)-(\d+)$")
 
 
@@ -158,7 +156,7 @@ def _store_facts(ox: Any) -> _Facts:
         for s, o in _scan(ox, p):
             facts.add(s, p, o)
     for t in load_schema().core_types:
-        for s, _ in _scan(ox, _RDF + "type", NS + t):
+        for s, _ in _scan(ox, RDF + "type", NS + t):
             facts.types[s].append(t)
     facts.catalog = {s for s, _ in _scan(ox, NS + "key", graph=REFERENCE_GRAPH)}
     return facts
@@ -184,7 +182,7 @@ def _entity_facts(ox: Any, entity_iris: Iterable[str], facts: _Facts) -> None:
     from pyoxigraph import NamedNode
 
     order = {t: i for i, t in enumerate(load_schema().core_types)}
-    rdf_type, key = _RDF + "type", NS + "key"
+    rdf_type, key = RDF + "type", NS + "key"
     predicates = [NamedNode(p) for p in (*_ENTITY_PREDICATES, rdf_type)]
     for e in sorted(entity_iris):
         node = NamedNode(e)
@@ -244,7 +242,7 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
     from kg.ids import article_iri, entity_iri
 
     ox = oxigraph_store(store)
-    subject, object_ = NamedNode(_RDF + "subject"), NamedNode(_RDF + "object")
+    subject, object_ = NamedNode(RDF + "subject"), NamedNode(RDF + "object")
     wanted = set(_ARTICLE_PREDICATES) - {NS + "mentions"}
     facts = _Facts()
     reached = {NamedNode(entity_iri(k)) for k in seeds}
@@ -281,7 +279,7 @@ def project_around(store: Any, seeds: Iterable[str], depth: int, *, articles: It
     for sentence in {v for vs in facts.many(NS + "evidence").values() for v in vs}:
         for x in ox.quads_for_pattern(NamedNode(sentence), text, None, None):
             facts.add(sentence, text.value, python_value(x.object))
-    sources = {node.split("#", 1)[0] for p in (_RDF + "subject", NS + "observationOf") for node in facts.many(p)}
+    sources = {node.split("#", 1)[0] for p in (RDF + "subject", NS + "observationOf") for node in facts.many(p)}
     sources |= {article_iri(a) for a in articles}
     # Article nodes are written only with evidence; otherwise their id and date are all the facts need.
     keep = wanted | {NS + "mentions"} if mentions else {NS + "articleId", NS + "published"}
@@ -350,7 +348,7 @@ def _assemble(facts: _Facts) -> PropertyGraph:
     confidence = facts.one(ct + "confidence")
 
     # Relation assertions: one edge each.
-    subjects, predicates, objects = (facts.one(_RDF + x) for x in ("subject", "predicate", "object"))
+    subjects, predicates, objects = (facts.one(RDF + x) for x in ("subject", "predicate", "object"))
     extractors = facts.one(ct + "extractor")
     for r in sorted(subjects):
         s, p, o = subjects[r], predicates.get(r, ""), objects.get(r)

@@ -28,7 +28,7 @@ from kg.ids import (
     sentence_iri,
     slugify,
 )
-from ontology.schema import ENTITIES_GRAPH, NS, REFERENCE_GRAPH, load_schema
+from ontology.schema import ENTITIES_GRAPH, NS, RDF, RDFS, REFERENCE_GRAPH, SKOS, load_schema
 
 __all__ = [
     "ENTITIES_GRAPH", "REFERENCE_GRAPH", "ct", "RDF_TYPE", "RDFS_LABEL", "SKOS_ALT_LABEL", "XSD",
@@ -37,10 +37,9 @@ __all__ = [
 ]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = NamedNode(RDF + "type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SKOS_ALT_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+RDFS_LABEL = NamedNode(RDFS + "label")
+SKOS_ALT_LABEL = NamedNode(SKOS + "altLabel")
 _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
 _DATE, _ANY_URI = NamedNode(XSD + "date"), NamedNode(XSD + "anyURI")
 

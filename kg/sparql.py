@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from ontology.schema import NS
+from ontology.schema import NS, RDF, RDFS, SKOS
 
 __all__ = [
     "PREFIXES", "Engine", "OxigraphEngine", "OxrdflibEngine", "RdflibEngine", "QueryResult", "ENGINES",
@@ -33,9 +33,9 @@ Row = tuple[Any, ...]
 
 PREFIXES: dict[str, str] = {
     "ct": NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "id": "https://w3id.org/chinatech/id/",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
-from ontology.schema import ENTITY_BASE, NS, data_path, load_schema
+from ontology.schema import ARTICLE_BASE, ENTITY_BASE, NS, RDF, RDFS, SKOS, data_path, load_schema
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -170,9 +170,8 @@ def check_sparql_constraints(store: KGStore, graphs: list[str] | None = None) ->
     return out
 
 
-_PREFIXES = (("ct:", NS), ("id:", ENTITY_BASE), ("article:", "https://w3id.org/chinatech/article/"),
-             ("shape:", SHAPES_NS), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-             ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("skos:", "http://www.w3.org/2004/02/skos/core#"))
+_PREFIXES = (("ct:", NS), ("id:", ENTITY_BASE), ("article:", ARTICLE_BASE), ("shape:", SHAPES_NS), ("rdf:", RDF),
+             ("rdfs:", RDFS), ("skos:", SKOS))
 
 
 def _short(term: Any) -> str:

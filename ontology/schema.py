@@ -107,8 +107,10 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("ontology").joinpath(name)))
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+# The W3C namespaces the project spells (every module takes them from here).
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 
 
@@ -146,10 +148,10 @@ def load_schema() -> Schema:
         return any(isinstance(v, ox.Literal) and v.value in ("true", "1") for v in values(node, NS + "coreVocabulary"))
 
     parents: dict[str, tuple[str, ...]] = {}
-    for cls in subjects(_RDF + "type", _OWL + "Class"):
+    for cls in subjects(RDF + "type", _OWL + "Class"):
         name = local(cls)
         if name:
-            parents[name] = tuple(p for p in (local(key(o)) for o in values(cls, _RDFS + "subClassOf")) if p)
+            parents[name] = tuple(p for p in (local(key(o)) for o in values(cls, RDFS + "subClassOf")) if p)
 
     def ancestors(name: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -161,16 +163,16 @@ def load_schema() -> Schema:
                 frontier.extend(parents.get(p, ()))
         return tuple(out)
 
-    classes = {n: ClassInfo(n, text(NS + n, _RDFS + "label"), text(NS + n, _RDFS + "comment"), parents[n],
+    classes = {n: ClassInfo(n, text(NS + n, RDFS + "label"), text(NS + n, RDFS + "comment"), parents[n],
                             ancestors(n), is_core(NS + n))
                for n in sorted(parents)}
 
     def members(node: str | None) -> list[str]:
         """The items of an RDF list (`owl:unionOf ( … )`)."""
         out = []
-        while node and node != _RDF + "nil":
-            out += [key(v) for v in values(node, _RDF + "first")]
-            node = first(node, _RDF + "rest")
+        while node and node != RDF + "nil":
+            out += [key(v) for v in values(node, RDF + "first")]
+            node = first(node, RDF + "rest")
         return out
 
     def class_set(node: str | None) -> frozenset[str]:
@@ -182,13 +184,13 @@ def load_schema() -> Schema:
         return frozenset(n for n in map(local, members(first(node, _OWL + "unionOf"))) if n)
 
     relations = {}
-    for prop in subjects(_RDF + "type", _OWL + "ObjectProperty"):
+    for prop in subjects(RDF + "type", _OWL + "ObjectProperty"):
         name = local(prop)
         if not name:
             continue
         relations[name] = RelationInfo(
-            name, text(prop, _RDFS + "label"), text(prop, _RDFS + "comment"),
-            class_set(first(prop, _RDFS + "domain")), class_set(first(prop, _RDFS + "range")),
-            _OWL + "SymmetricProperty" in map(key, values(prop, _RDF + "type")), is_core(prop),
+            name, text(prop, RDFS + "label"), text(prop, RDFS + "comment"),
+            class_set(first(prop, RDFS + "domain")), class_set(first(prop, RDFS + "range")),
+            _OWL + "SymmetricProperty" in map(key, values(prop, RDF + "type")), is_core(prop),
         )
     return Schema(classes, relations)

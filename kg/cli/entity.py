@@ -30,7 +30,7 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
     """Everything the store says about one entity, as plain data (the JSON of `kg entity --format json`)."""
     from kg.ids import entity_iri
     from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH
-    from ontology.schema import NS, load_schema
+    from ontology.schema import NS, RDF, RDFS, SKOS, load_schema
 
     schema = load_schema()
     node = f"<{entity_iri(key)}>"
@@ -43,14 +43,12 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
     def values(prop: str, graph: str | None = None) -> list[Any]:
         return sorted({v for v, g in props.get(prop, []) if graph is None or g == graph}, key=str)
 
-    rdf, rdfs, skos = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
-                       "http://www.w3.org/2004/02/skos/core#")
-    types = [t.removeprefix(NS) for t in values(rdf + "type") if t.startswith(NS)]
+    types = [t.removeprefix(NS) for t in values(RDF + "type") if t.startswith(NS)]
     core = [t for t in schema.core_types if t in types]
     ordered = list(schema.labels(core[0])) if core else []
     ordered += sorted(t for t in types if t not in ordered)
     catalog = bool(values(NS + "key", REFERENCE_GRAPH))
-    labels = values(rdfs + "label", REFERENCE_GRAPH) or values(rdfs + "label")
+    labels = values(RDFS + "label", REFERENCE_GRAPH) or values(RDFS + "label")
 
     relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
     assertions: dict[tuple[str, str], dict[str, Any]] = {}
@@ -95,8 +93,8 @@ def entity_card(store: KGStore, key: str) -> dict[str, Any]:
     return {
         "key": key, "iri": entity_iri(key), "label": labels[0] if labels else key,
         "source": "catalog" if catalog else "discovered", "types": ordered,
-        "aliases": [a for a in values(skos + "altLabel", REFERENCE_GRAPH) if a not in labels],
-        "surface_forms": values(skos + "altLabel", ENTITIES_GRAPH),
+        "aliases": [a for a in values(SKOS + "altLabel", REFERENCE_GRAPH) if a not in labels],
+        "surface_forms": values(SKOS + "altLabel", ENTITIES_GRAPH),
         "merge_reasons": values(NS + "mergeReason"),
         "normalized_name": next(iter(values(NS + "normalizedName")), None),
         "wikidata": next(iter(values(NS + "wikidata")), None), "tickers": values(NS + "ticker"),

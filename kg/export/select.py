@@ -54,13 +54,12 @@ from kg.projection import (
     project,
 )
 from kg.rdf import ENTITIES_GRAPH, REFERENCE_GRAPH, ct
-from ontology.schema import ENTITY_BASE, load_schema
+from ontology.schema import ENTITY_BASE, RDF, load_schema
 
 __all__ = ["Selection", "Subgraph", "SelectionError", "select", "resolve_names", "parse_types",
            "parse_relations"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode(_RDF + n) for n in ("subject", "predicate", "object"))
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
 _FACT_EDGES = (MENTIONS, OBSERVATION_OF)  # edge types that are not relation assertions
 _NOT_ENTITY_TYPES = {"Article": "articles come with --with-evidence",
                      "Sentence": "sentences come with --with-evidence",
