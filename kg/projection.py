@@ -76,11 +76,13 @@ class Edge:
 
 @dataclass(slots=True)
 class PropertyGraph:
-    """Plain node and edge lists; `dropped` counts rows that could not be projected, by reason."""
+    """Plain node and edge lists; `dropped` counts rows that could not be projected, by reason; `source` says
+    where the rows were read: "store" (the RDF store) or "cypher" (the Cypher database mirroring it)."""
 
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    source: str = "store"
 
     def node_labels(self) -> dict[str, str]:
         """Map node key -> most specific label."""

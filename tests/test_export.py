@@ -253,7 +253,9 @@ def test_around_reads_the_cypher_database_and_selects_what_the_store_gives(
     except SelectionError:
         return  # a seed or article this store lacks (the test above checks the message)
     monkeypatch.setattr(nb, "project_around", _store_only)
-    _same_subgraph(select(store, sel), from_store)
+    from_cypher = select(store, sel)
+    _same_subgraph(from_cypher, from_store)
+    assert (from_cypher.read_from, from_store.read_from) == ("cypher", "store")
 
 
 @pytest.fixture
@@ -270,8 +272,32 @@ def test_around_never_builds_the_cypher_database(two_article_store: KGStore, mon
     import kg.export.neighbourhood as nb
 
     monkeypatch.setattr(nb, "_from_cypher", _cypher_only)
-    assert "baidu" in keys(select(two_article_store, Selection(around=("baidu",), depth=1)))
+    sub = select(two_article_store, Selection(around=("baidu",), depth=1))
+    assert "baidu" in keys(sub) and sub.read_from == "store"
     assert not list((two_article_store.path / "cypher").glob("db-*"))
+
+
+def test_a_slow_export_from_the_store_says_how_to_read_the_cypher_projection(
+        two_article_store: KGStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import kg.cli.export
+    from kg.cli.main import app
+
+    monkeypatch.setattr(kg.cli.export, "SLOW_AROUND_S", 0.0)  # every export counts as slow here
+    args = ["export", "--store", str(two_article_store.path), "--around", "baidu", "-o", str(tmp_path / "b.graphml")]
+    two_article_store.close()  # the command opens the store itself
+
+    def hint() -> bool:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return "kg cypher 'RETURN 1'" in result.stderr
+
+    assert hint()
+    assert CliRunner().invoke(app, ["cypher", "RETURN 1", "--store", args[2]]).exit_code == 0
+    assert not hint()
+    with KGStore.open(args[2]) as st:
+        assert select(st, Selection(around=("baidu",))).read_from == "cypher"
 
 
 def test_around_follows_an_ingest_through_the_cypher_database(

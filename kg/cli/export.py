@@ -18,6 +18,9 @@ import typer
 from kg.cli.common import DEFAULT_STORE, StoreOption, err, out
 from kg.errors import KGError
 
+# An --around export read from the store that takes this long gets a hint to build the Cypher projection.
+SLOW_AROUND_S = 3.0
+
 if TYPE_CHECKING:
     from kg.export.registry import Format
     from kg.export.select import Subgraph
@@ -196,6 +199,10 @@ def export(
     err.print(f"[green]wrote[/green] {where} ({chosen.name}): {c['nodes']} nodes, {c['edges']} edges{quads}"
               + (f", {_human(size)}" if size else "") + f" in {elapsed:.2f} s",
               highlight=False, soft_wrap=True)
+    if selection.around and sub.read_from == "store" and elapsed >= SLOW_AROUND_S:
+        err.print("[dim]hint: the neighbourhood was read from the store; `kg cypher 'RETURN 1'` brings the Cypher "
+                  "projection up to date, and --around exports then read it there, several times faster[/dim]",
+                  highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -92,7 +92,7 @@ def _from_cypher(db: CypherDB, seeds: tuple[str, ...], depth: int, articles: tup
                                                "RETURN a.iri, e.iri, a.key, e.key", keys=sources)
                           if r[3] in reached) if mentions else []
 
-    pg = PropertyGraph()
+    pg = PropertyGraph(source="cypher")
     pg.nodes += (Node(r[0], schema.labels(r[2]), dict(zip(ENTITY_PROPS, r, strict=True))) for r in entities)
     pg.nodes += (Node(r[0], ("Article",), dict(zip(ARTICLE_PROPS, r, strict=True))) for r in article_rows)
     pg.nodes += (Node(r[1], ("Observation",), dict(zip(OBSERVATION_PROPS, r[1:], strict=True))) for r in obs)

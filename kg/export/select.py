@@ -126,6 +126,7 @@ class Subgraph:
     selection: Selection = field(default_factory=Selection)
     seeds: tuple[str, ...] = ()  # keys the `around` names resolved to
     query_matches: int = 0  # entities the query's rows named
+    read_from: str = "store"  # where the property-graph rows came from: "store" or "cypher" (`PropertyGraph.source`)
     read_quads: Callable[[], list[ox.Quad]] = field(default=list, repr=False)
 
     @cached_property
@@ -389,7 +390,7 @@ def select(store: Any, selection: Selection, *, graph: PropertyGraph | None = No
 
     return Subgraph(read_quads=read_quads, nodes=[*entity_nodes, *observations, *article_nodes],
                     edges=[*edges, *obs_edges, *mention_edges], selection=sel, seeds=seeds,
-                    query_matches=query_matches)
+                    query_matches=query_matches, read_from=pg.source)
 
 
 # ------------------------------------------------------------------------------------------ quads --
