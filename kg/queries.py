@@ -31,6 +31,7 @@ from string import Template
 from typing import Any
 
 from kg.errors import QueryError
+from ontology.schema import XSD
 
 __all__ = [
     "LANGS", "Param", "NamedQuery", "query_dir", "parse_query", "load_query", "list_queries", "query_names",
@@ -282,9 +283,6 @@ def cypher_params(q: NamedQuery, values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
 def sparql_literal(p: Param, value: Any) -> str:
     """A parameter value as a SPARQL term: an escaped, typed literal (ints bare, so LIMIT takes them)."""
     if p.type == "bool":
@@ -295,9 +293,9 @@ def sparql_literal(p: Param, value: Any) -> str:
         v = float(value)
         if v != v or v in (float("inf"), float("-inf")):
             raise QueryError(f"parameter {p.name}: {value!r} is not a finite number")
-        return f'"{v!r}"^^<{_XSD}double>'
+        return f'"{v!r}"^^<{XSD}double>'
     if p.type == "date":
-        return f'"{value.isoformat()}"^^<{_XSD}date>'
+        return f'"{value.isoformat()}"^^<{XSD}date>'
     text = str(value)
     for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
         text = text.replace(a, b)

@@ -28,7 +28,7 @@ from kg.ids import (
     sentence_iri,
     slugify,
 )
-from ontology.schema import ENTITIES_GRAPH, NS, RDF, RDFS, REFERENCE_GRAPH, SKOS, load_schema
+from ontology.schema import ENTITIES_GRAPH, NS, RDF, RDFS, REFERENCE_GRAPH, SKOS, XSD, load_schema
 
 __all__ = [
     "ENTITIES_GRAPH", "REFERENCE_GRAPH", "ct", "RDF_TYPE", "RDFS_LABEL", "SKOS_ALT_LABEL", "XSD",
@@ -36,7 +36,6 @@ __all__ = [
     "catalog_quads", "iri", "literal",
 ]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode(RDF + "type")
 RDFS_LABEL = NamedNode(RDFS + "label")
 SKOS_ALT_LABEL = NamedNode(SKOS + "altLabel")

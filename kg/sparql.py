@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from ontology.schema import NS, RDF, RDFS, SKOS
+from ontology.schema import NS, RDF, RDFS, SKOS, XSD
 
 __all__ = [
     "PREFIXES", "Engine", "OxigraphEngine", "OxrdflibEngine", "RdflibEngine", "QueryResult", "ENGINES",
@@ -36,18 +36,17 @@ PREFIXES: dict[str, str] = {
     "rdf": RDF,
     "rdfs": RDFS,
     "skos": SKOS,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
     "owl": "http://www.w3.org/2002/07/owl#",
     "id": "https://w3id.org/chinatech/id/",
     "article": "https://w3id.org/chinatech/article/",
     "graph": "https://w3id.org/chinatech/graph/",
 }
 
-_XSD = PREFIXES["xsd"]
-_INTS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+_INTS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                             "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
                             "unsignedShort", "unsignedByte")}
-_FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
+_FLOATS = {XSD + t for t in ("double", "float", "decimal")}
 
 
 def python_value(term: Any) -> Any:
@@ -69,9 +68,9 @@ def python_value(term: Any) -> Any:
             return int(lexical)
         if dt_iri in _FLOATS:
             return float(lexical)
-        if dt_iri == _XSD + "boolean":
+        if dt_iri == XSD + "boolean":
             return lexical in ("true", "1")
-        if dt_iri == _XSD + "date":
+        if dt_iri == XSD + "date":
             return dt.date.fromisoformat(lexical[:10])
     except ValueError:
         return lexical
@@ -86,9 +85,9 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(value, bool | int | float | str):
         return ox.Literal(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     if isinstance(value, dt.datetime):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
     raise QueryError(f"cannot bind a {type(value).__name__} in a SPARQL query")
 
 
@@ -191,7 +190,7 @@ class _RdflibDatasetEngine:
             term = to_term(v)
             if isinstance(term, ox.NamedNode):
                 init[k] = URIRef(term.value)
-            elif term.datatype.value == _XSD + "string":  # type: ignore[union-attr]
+            elif term.datatype.value == XSD + "string":  # type: ignore[union-attr]
                 init[k] = Literal(term.value)  # rdflib tells "x" and "x"^^xsd:string apart
             else:
                 init[k] = Literal(term.value, datatype=URIRef(term.datatype.value))  # type: ignore[union-attr]

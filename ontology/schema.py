@@ -111,6 +111,7 @@ def data_path(name: str) -> Path:
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 
 
