@@ -110,6 +110,16 @@ def test_discovers_unknown_named_entities() -> None:
     assert ("Wang Qiang", "Person") in found, found
 
 
+def test_press_release_boilerplate_words_are_not_part_of_a_name() -> None:
+    """"About X" and "Follow X" open the boilerplate of press releases; the name is X."""
+    text = ("Zhaoli Robotics Co. said revenue rose.\n\nAbout Zhaoli Robotics Co.\nZhaoli Robotics Co. makes robots. "
+            "Follow Zhaoli Robotics Co. on social media.")
+    g = extract_article(Article(id="t4", title="", text=text))
+    labels = {e.label for e in g.entities}
+    assert "Zhaoli Robotics Co." in labels
+    assert not any(label.startswith(("About", "Follow")) for label in labels), labels
+
+
 def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
     bad = tmp_path / "empty.txt"
