@@ -44,6 +44,9 @@ _STRONG_UNDERSCORE = re.compile(r"__(?<![\\\w]__)(?=[^\s_])(?:(.+?)(?<=[^\s\\_])
 _EM_STAR = re.compile(r"\*(?<![\\*]\*)(?=[^\s*])(?:(.+?)(?<=[^\s*\\])\*(?!\*)|[^\n]*)")
 _EM_UNDERSCORE = re.compile(r"_(?<![\\\w]_)(?=[^\s_])(?:(.+?)(?<=[^\s_\\])_(?!\w)|[^\n]*)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+# A strong run opening a line and glued to the next word is a run-in heading whose line break was lost in
+# scraping ("**About Menlo Ventures**Menlo Ventures is a venture firm"): the break is put back.
+_RUN_IN_HEADING = re.compile(r"\n([ \t]*\*\*[^*\n]+?\*\*)(?=[A-Z\d])")
 
 
 _first_group = operator.itemgetter(1)  # a C-level replacement: faster than the template r"\1"
@@ -77,6 +80,7 @@ def strip_markdown(text: str) -> str:
     text = _RULE.sub("\n", text)
     text = _QUOTE.sub("\n", text)
     if "*" in text:
+        text = _RUN_IN_HEADING.sub("\n\\1\n", text)
         for _ in range(_MAX_PASSES):
             text, n = _STRONG_STAR.subn(_emphasis_words, text)
             if not n or "**" not in text:

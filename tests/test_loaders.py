@@ -276,6 +276,9 @@ def test_seed_text_file_reads_like_its_json_twin() -> None:
         ("snake_case_name and 2 * 3 and #hashtag and C# code", "snake_case_name and 2 * 3 and #hashtag and C# code"),
         ("* item one\n* item **two**", "* item one\n* item two"),
         ("[[email protected]](/cdn-cgi/l/email-protection)", "[email protected]"),
+        # a run-in heading that lost its line break gets it back; emphasis inside a line stays inline
+        ("x\n**About Acme Robotics**Acme Robotics makes arms. un**real** **Bold** 2",
+         "x\nAbout Acme Robotics\nAcme Robotics makes arms. unreal Bold 2"),
     ],
 )
 def test_strip_markdown(raw: str, seen: str) -> None:
