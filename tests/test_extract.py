@@ -120,6 +120,19 @@ def test_press_release_boilerplate_words_are_not_part_of_a_name() -> None:
     assert not any(label.startswith(("About", "Follow")) for label in labels), labels
 
 
+def test_names_end_at_the_line_and_headings_are_not_companies() -> None:
+    """A name never runs on into the next line ("Aluminium Fluoride Limited" then "Ambika Cotton Mills
+    Limited" are two companies), and a line holding only a title ending in a company-like word ("Key
+    Industry Insights") heads a section, while one ending in a legal form still names a company."""
+    text = ("Stocks to watch:\nAluminium Fluoride Limited\nAmbika Cotton Mills Limited\n"
+            "Key Industry Insights\nThe market grew.\nZhaoli Holdings\nZhaoli Holdings makes robots.")
+    g = extract_article(Article(id="t5", title="", text=text))
+    found = {(e.label, str(e.type)) for e in g.entities}
+    assert {("Aluminium Fluoride Limited", "Company"), ("Ambika Cotton Mills Limited", "Company"),
+            ("Zhaoli Holdings", "Company")} <= found, found
+    assert not any("Insights" in label or "\n" in label for label, _ in found), found
+
+
 def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
     bad = tmp_path / "empty.txt"

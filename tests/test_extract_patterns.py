@@ -52,7 +52,7 @@ def test_cues_are_those_of_one_group_per_predicate(texts: list[str]) -> None:
 def test_scanning_patterns_match_their_plain_forms(texts: list[str]) -> None:
     token = discover._TOKEN
     plain = {
-        discover._NAME: rf"{token}(?:(?:-|\s(?:of|and|for|on|de|&)\s|\s)(?:{token}|\d[\w.]*))*",
+        discover._NAME: rf"{token}(?:(?:-|[^\S\n](?:of|and|for|on|de|&)[^\S\n]|[^\S\n])(?:{token}|\d[\w.]*))*",
         sentences._BOUNDARY: r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？；]+[”’」』]*|\n+",
         relations._CLAUSE_BREAK: r";|\)\s+[-–—]{1,2}\s|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwho\b|"
                                  r":|—|–|；|：|但|而",

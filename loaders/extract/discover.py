@@ -21,8 +21,8 @@ from loaders.extract.wordlists import bounded_words
 _TOKEN = r"(?:[A-Z][\w&'’.+]*[\w+]|[A-Z]|\d+[A-Za-z][\w.+-]*)"
 # The first token is `_TOKEN` led by one character class, which lets the engine skip to capitals and digits.
 _FIRST_TOKEN = r"[A-Z\d](?:(?<=[A-Z])(?:[\w&'’.+]*[\w+])?|(?<=\d)\d*[A-Za-z][\w.+-]*)"
-_NAME = re.compile(
-    rf"{_FIRST_TOKEN}(?:(?:-|\s(?:of|and|for|on|de|&)\s|\s)(?:{_TOKEN}|\d[\w.]*))*"
+_NAME = re.compile(  # spaces join tokens, never a line break: a heading's last word and the next line's first are two
+    rf"{_FIRST_TOKEN}(?:(?:-|[^\S\n](?:of|and|for|on|de|&)[^\S\n]|[^\S\n])(?:{_TOKEN}|\d[\w.]*))*"
 )
 _STOP_START = {
     "The", "A", "An", "In", "On", "At", "For", "And", "But", "Or", "As", "It", "Its", "This", "That", "These",
@@ -63,6 +63,10 @@ _POLICY_LAST = {
     "Controls", "License", "Licence", "Tariffs", "Restrictions", "Agreement", "Treaty", "Accord", "Pact",
     "Bill", "Ordinance", "Provisions",
 }
+# The company suffixes that are legal forms: a heading line ending in "Insights" or "Solutions" is a section
+# title, one ending in "Inc." a company's name.
+_LEGAL_FORMS = {"Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
+                "Group", "Holdings", "Holding", "Plc", "PLC", "LLC", "AG", "SA", "GmbH"}
 _INDEX_LAST = {"Index", "Composite", "Average"}
 _SUFFIXES = _COMPANY_SUFFIX | _GOV_WORDS | _POLICY_LAST | _INDEX_LAST
 _GENERIC_FIRST = {"Industry", "Market", "Sector", "Moving", "Simple", "Weighted", "Average", "Global", "National",
@@ -195,6 +199,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _heading_line(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is all of its line (a heading or a list label), bullet and colon aside."""
+    head = text[text.rfind("\n", 0, start) + 1:start]
+    tail_end = text.find("\n", end)
+    tail = text[end:len(text) if tail_end < 0 else tail_end]
+    return head.strip(" \t*-•") == "" and tail.strip(" \t:*") == ""
+
+
 def _person_like(words: list[str]) -> bool:
     return 2 <= len(words) <= 3 and all(_PERSON_TOKEN.match(w) for w in words)
 
@@ -288,6 +300,9 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
                                and all(start <= s and e <= end for s, e, _ in inside) and len(name.split()) > 2):
                 continue
             typed = _type_of(name, text[max(0, start - 60):start], text[end:end + 60])
+            if typed is not None and typed[1] == "discover:corporate-suffix" and _heading_line(text, start, end) \
+                    and name.split()[-1] not in _LEGAL_FORMS:
+                typed = None  # "Data-Driven Insights" alone on its line heads a section; "Acme Inc." still names
             if inside and not (typed and typed[1] in _STRONG_RULES):
                 continue
             if typed is None:
