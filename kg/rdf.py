@@ -122,8 +122,12 @@ def article_quads(ag: ArticleGraph) -> list[Quad]:
         if ag.published is not None:
             quads.append(Quad(node, ct("validFrom"), literal(ag.published), g))
 
+    observed: set[NamedNode] = set()
     for ob in ag.observations:
         node = iri(observation_iri(ag.id, ob.subject, ob.measure, ob.value, ob.evidence.start))
+        if node in observed:
+            continue  # the same observation twice (another unit, say): the first one, so that a node has one unit
+        observed.add(node)
         ev = sentence(ob.evidence.sentence, ob.evidence.start, ob.evidence.end)
         quads.extend((Quad(node, RDF_TYPE, ct("Observation"), g),
                       Quad(node, ct("observationOf"), iri(entity_iri(ob.subject)), g),

@@ -133,6 +133,21 @@ def test_names_end_at_the_line_and_headings_are_not_companies() -> None:
     assert not any("Insights" in label or "\n" in label for label, _ in found), found
 
 
+def test_one_observation_per_identity() -> None:
+    """Two amounts of one value in one sentence ("$6 by 2028, 6% above consensus") would share the
+    observation's IRI (subject, measure, value, sentence) and give its node two units: the first is kept,
+    by the extractor and by the store whatever produced the graph."""
+    from kg.rdf import article_quads
+
+    text = "UBS estimates the company's earnings per share could reach $6 by 2028, 6% above consensus."
+    g = extract_article(Article(id="t6", title="", text=text))
+    assert [(o.subject, o.value, o.unit) for o in g.observations] == [("ubs", 6.0, "USD")]
+    twice = g.model_copy(update={"observations": [g.observations[0],
+                                                  g.observations[0].model_copy(update={"unit": "percent"})]})
+    units = [q.object.value for q in article_quads(twice) if q.predicate.value.endswith("#unit")]
+    assert units == ["USD"]
+
+
 def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
     bad = tmp_path / "empty.txt"

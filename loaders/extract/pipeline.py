@@ -136,12 +136,14 @@ def extract_article(article: Article) -> ArticleGraph:
             best[k] = Relation(subject=s, predicate=f.predicate, object=o, confidence=conf,
                                evidence=evidence(f.sentence), extractor=f.rule)
     observations: list[Observation] = []
-    seen: set[tuple[str, float, str]] = set()
+    seen: set[tuple[object, ...]] = set()
     for ob in extract_observations(text, sentences, ms):
-        k = (ob.subject, ob.value, ob.unit)
-        if k in seen:
+        # One per value and unit, and one per identity (`kg.ids.observation_iri`: subject, measure, value,
+        # sentence): "$6 by 2028, 6% above consensus" would otherwise give one node two units.
+        keys = ((ob.subject, ob.value, ob.unit), (ob.subject, ob.measure, ob.value, ob.sentence[0]))
+        if any(k in seen for k in keys):
             continue
-        seen.add(k)
+        seen.update(keys)
         observations.append(Observation(subject=ob.subject, measure=ob.measure, value=ob.value, unit=ob.unit,
                                         period=ob.period, confidence=ob.confidence,
                                         evidence=evidence(ob.sentence), extractor=ob.rule))
