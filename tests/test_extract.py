@@ -148,6 +148,14 @@ def test_one_observation_per_identity() -> None:
     assert units == ["USD"]
 
 
+def test_a_legal_form_or_the_company_alone_names_no_one() -> None:
+    text = "Zhaoli Robotics, Inc. (NASDAQ: ZHAO) makes arms. The Company reported revenue of $5 million in 2024."
+    g = extract_article(Article(id="t7", title="", text=text))
+    labels = {e.label for e in g.entities}
+    assert "Zhaoli Robotics" in labels
+    assert not labels & {"Inc.", "Inc", "Company"}, labels
+
+
 def test_extract_json_contract_from_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = need_shared("seed", "baidu-alibaba-rally-2025.txt")
     bad = tmp_path / "empty.txt"

@@ -68,6 +68,8 @@ _POLICY_LAST = {
 _LEGAL_FORMS = {"Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
                 "Group", "Holdings", "Holding", "Plc", "PLC", "LLC", "AG", "SA", "GmbH"}
 _INDEX_LAST = {"Index", "Composite", "Average"}
+# Words that name no one when they stand alone: "the Company" of a filing, a company suffix by itself.
+_GENERIC_ALONE = {"Company", "Firm", "Group"} | _COMPANY_SUFFIX
 _SUFFIXES = _COMPANY_SUFFIX | _GOV_WORDS | _POLICY_LAST | _INDEX_LAST
 _GENERIC_FIRST = {"Industry", "Market", "Sector", "Moving", "Simple", "Weighted", "Average", "Global", "National",
                   "Price", "Consumer", "Producer", "Purchasing"}
@@ -290,6 +292,8 @@ def discover(text: str, taken: list[Span], field: str = "text") -> list[Span]:
             start, end = _trim(text, c0, c1)
             if end - start < 2 or not text[start].isupper() and not text[start].isdigit():
                 continue
+            if text[start:end] in _GENERIC_ALONE:
+                continue  # "the Company reported", "Industries" alone: a common noun capitalised
             lo = max(0, bisect.bisect_left(cstarts, start) - 3)
             hi = bisect.bisect_left(cstarts, end)
             inside = [(s, e, t) for s, e, t in covered[lo:hi] if s < end and start < e]
