@@ -42,13 +42,15 @@ _STOP_START = {
     "Technology", "Industry", "Expectations", "Exploding", "Excluding", "During", "Neither", "Nor",
     "Western", "Eastern", "Global", "State-run", "State-backed",
 }
-_COMPANY_SUFFIX = {
-    "Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
-    "Group", "Holdings", "Holding", "Technologies", "Technology", "Capital", "Management", "Partners",
-    "Securities", "Bank", "Motors", "Motor", "Semiconductor", "Semiconductors", "Electronics", "Systems", "Labs",
-    "Lab", "Robotics", "Ventures", "Investments", "Microelectronics", "Networks", "Software", "Pharmaceuticals",
-    "Plc", "PLC", "LLC", "AG", "SA", "GmbH", "Industries", "Instruments", "Dynamics", "Energy", "Automotive",
-    "Research", "Intelligence", "Advisors", "Advisers", "Investment", "Associates", "Airlines",
+# The company suffixes that are legal forms: a heading line ending in "Insights" or "Solutions" is a section
+# title, one ending in "Inc." a company's name.
+_LEGAL_FORMS = {"Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
+                "Group", "Holdings", "Holding", "Plc", "PLC", "LLC", "AG", "SA", "GmbH"}
+_COMPANY_SUFFIX = _LEGAL_FORMS | {
+    "Technologies", "Technology", "Capital", "Management", "Partners", "Securities", "Bank", "Motors", "Motor",
+    "Semiconductor", "Semiconductors", "Electronics", "Systems", "Labs", "Lab", "Robotics", "Ventures", "Investments",
+    "Microelectronics", "Networks", "Software", "Pharmaceuticals", "Industries", "Instruments", "Dynamics", "Energy",
+    "Automotive", "Research", "Intelligence", "Advisors", "Advisers", "Investment", "Associates", "Airlines",
     "Telecom", "Communications", "Media", "Entertainment", "Games", "Devices", "Materials", "Solutions",
     "Service", "Services", "Consulting", "Analytics", "Insights", "Markets", "Estimates",
 }
@@ -63,10 +65,6 @@ _POLICY_LAST = {
     "Controls", "License", "Licence", "Tariffs", "Restrictions", "Agreement", "Treaty", "Accord", "Pact",
     "Bill", "Ordinance", "Provisions",
 }
-# The company suffixes that are legal forms: a heading line ending in "Insights" or "Solutions" is a section
-# title, one ending in "Inc." a company's name.
-_LEGAL_FORMS = {"Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited", "Co", "Co.",
-                "Group", "Holdings", "Holding", "Plc", "PLC", "LLC", "AG", "SA", "GmbH"}
 _INDEX_LAST = {"Index", "Composite", "Average"}
 # Words that name no one when they stand alone: "the Company" of a filing, a company suffix by itself.
 _GENERIC_ALONE = {"Company", "Firm", "Group"} | _COMPANY_SUFFIX
