@@ -84,7 +84,8 @@ def _from_cypher(db: CypherDB, seeds: tuple[str, ...], depth: int, articles: tup
     obs = sorted(_rows(db, f"{_EACH}(o:Observation)-[:{OBSERVATION_OF}]->(e:Entity {{key: k}}) "
                            f"RETURN e.key, {_returned('o', OBSERVATION_PROPS)}", keys=keys) if observations else (),
                  key=lambda r: r[1])
-    sources = {e.props["article"] for e in edges} | {r[1 + list(OBSERVATION_PROPS).index("article")] for r in obs}
+    article_at = 1 + list(OBSERVATION_PROPS).index("article")  # an observation row is its entity key, then its props
+    sources = {e.props["article"] for e in edges} | {r[article_at] for r in obs}
     sources = sorted((sources - {None}) | set(articles))
     article_rows = sorted(_rows(db, f"{_EACH}(a:Article {{key: k}}) RETURN {_returned('a', ARTICLE_PROPS)}",
                                 keys=sources), key=lambda r: r[1])
