@@ -25,7 +25,7 @@ from kg.errors import QueryError
 from ontology.schema import NS, RDF, RDFS, SKOS, XSD
 
 __all__ = [
-    "PREFIXES", "Engine", "OxigraphEngine", "OxrdflibEngine", "RdflibEngine", "QueryResult", "ENGINES",
+    "PREFIXES", "rdflib_term", "Engine", "OxigraphEngine", "OxrdflibEngine", "RdflibEngine", "QueryResult", "ENGINES",
     "run_select", "run_query", "python_value", "to_term", "is_update", "oxigraph_of",
 ]
 
@@ -179,21 +179,26 @@ def _rdflib_rows(result: Any) -> QueryResult:
                        [tuple(python_value(x) for x in t) for t in result])
 
 
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
+    """A pyoxigraph term as rdflib's: plain strings without a datatype (rdflib tells "x" and "x"^^xsd:string
+    apart, where RDF 1.1 and Oxigraph do not), language-tagged strings with their tag."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == XSD + "string" else Literal(term.value, datatype=URIRef(datatype))
+
+
 class _RdflibDatasetEngine:
     dataset: Any
 
     def query(self, query: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
-        from rdflib import Literal, URIRef
-
-        init: dict[str, Any] = {}
-        for k, v in (bindings or {}).items():
-            term = to_term(v)
-            if isinstance(term, ox.NamedNode):
-                init[k] = URIRef(term.value)
-            elif term.datatype.value == XSD + "string":  # type: ignore[union-attr]
-                init[k] = Literal(term.value)  # rdflib tells "x" and "x"^^xsd:string apart
-            else:
-                init[k] = Literal(term.value, datatype=URIRef(term.datatype.value))  # type: ignore[union-attr]
+        init = {k: rdflib_term(to_term(v)) for k, v in (bindings or {}).items()}
         try:
             return _rdflib_rows(self.dataset.query(query, initNs=PREFIXES, initBindings=init))
         except Exception as e:  # rdflib raises pyparsing errors and plain Exceptions alike
