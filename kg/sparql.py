@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from ontology.schema import NS, RDF, RDFS, SKOS, XSD
+from ontology.schema import ARTICLE_BASE, ENTITY_BASE, GRAPH_BASE, NS, OWL, RDF, RDFS, SKOS, XSD
 
 __all__ = [
     "PREFIXES", "rdflib_term", "Engine", "OxigraphEngine", "OxrdflibEngine", "RdflibEngine", "QueryResult", "ENGINES",
@@ -37,10 +37,10 @@ PREFIXES: dict[str, str] = {
     "rdfs": RDFS,
     "skos": SKOS,
     "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "id": "https://w3id.org/chinatech/id/",
-    "article": "https://w3id.org/chinatech/article/",
-    "graph": "https://w3id.org/chinatech/graph/",
+    "owl": OWL,
+    "id": ENTITY_BASE,
+    "article": ARTICLE_BASE,
+    "graph": GRAPH_BASE,
 }
 
 _INTS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",

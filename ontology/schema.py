@@ -112,7 +112,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
+OWL = "http://www.w3.org/2002/07/owl#"
 
 
 @cache
@@ -149,7 +149,7 @@ def load_schema() -> Schema:
         return any(isinstance(v, ox.Literal) and v.value in ("true", "1") for v in values(node, NS + "coreVocabulary"))
 
     parents: dict[str, tuple[str, ...]] = {}
-    for cls in subjects(RDF + "type", _OWL + "Class"):
+    for cls in subjects(RDF + "type", OWL + "Class"):
         name = local(cls)
         if name:
             parents[name] = tuple(p for p in (local(key(o)) for o in values(cls, RDFS + "subClassOf")) if p)
@@ -182,16 +182,16 @@ def load_schema() -> Schema:
         name = local(node)
         if name:
             return frozenset({name})
-        return frozenset(n for n in map(local, members(first(node, _OWL + "unionOf"))) if n)
+        return frozenset(n for n in map(local, members(first(node, OWL + "unionOf"))) if n)
 
     relations = {}
-    for prop in subjects(RDF + "type", _OWL + "ObjectProperty"):
+    for prop in subjects(RDF + "type", OWL + "ObjectProperty"):
         name = local(prop)
         if not name:
             continue
         relations[name] = RelationInfo(
             name, text(prop, RDFS + "label"), text(prop, RDFS + "comment"),
             class_set(first(prop, RDFS + "domain")), class_set(first(prop, RDFS + "range")),
-            _OWL + "SymmetricProperty" in map(key, values(prop, RDF + "type")), is_core(prop),
+            OWL + "SymmetricProperty" in map(key, values(prop, RDF + "type")), is_core(prop),
         )
     return Schema(classes, relations)
