@@ -615,12 +615,16 @@ def _update_database(store: Any, path: Path, plan: _Plan, pairs: dict[str, list[
     return stats
 
 
+# Changes to more articles than this share of the store (and more than 50) are loaded by a rebuild, not an update.
+UPDATE_SHARE = 0.05
+
+
 class _RebuildNeededError(Exception):
     """An incremental update met data it cannot place (a relation pair the tables lack)."""
 
 
 def refresh(store: Any, cypher_dir: Path | None = None, *, force: bool = False,
-            max_share: float = 0.05) -> tuple[Path, BuildStats | None]:
+            max_share: float = UPDATE_SHARE) -> tuple[Path, BuildStats | None]:
     """Make the Cypher database of `store` match the store's current generation: reuse it, update it in
     place of a copy (when the changes since are a few articles added, replaced or removed), or rebuild it.
     Returns its path and, when it changed, what was written."""
@@ -715,7 +719,7 @@ def current_reader(store: Any) -> Iterator[CypherDB | None]:
     rebuild of the whole projection."""
     with _READER_LOCK:
         try:
-            done = _refresh(store, _store_dir(store) / "cypher", force=False, max_share=0.05, rebuild=False) \
+            done = _refresh(store, _store_dir(store) / "cypher", force=False, max_share=UPDATE_SHARE, rebuild=False) \
                 if _generation(store) is not None else None
             kept = _kept_reader(done[0]) if done is not None else None
         except (OSError, StoreError):
