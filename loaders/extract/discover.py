@@ -113,7 +113,7 @@ def _cue_before(before: str) -> str | None:
         return "Person" if re.search(r"(?:[A-Z]{2,}|[A-Z][a-z]+)/$", before) else None
     if not before.endswith(" "):
         return None
-    words = before.split()
+    words = before.rsplit(None, 3)  # the last three words are all a cue looks at
     if not words:
         return None
     last = words[-1]
@@ -152,7 +152,6 @@ _NAMED_AS = re.compile(
     r"assistant|chip|processor|program|programme|fund|plan|initiative|policy|law|rule|list|scheme|company|startup|"
     r"firm|subsidiary|unit|index|gauge)s?\b[^.;]{0,60}?(?:known as|called|dubbed|branded|named|brand(?:ed)? as|"
     r"nicknamed)\s+(?:the\s+)?[\"“']?$")
-_NAMING_WORD = re.compile(r"known as|called|dubbed|branded|named|brand")
 _NAMED_TYPE = {"system": "Product", "platform": "Product", "app": "Product", "application": "Product",
                "service": "Product", "product": "Product", "device": "Product", "phone": "Product",
                "smartphone": "Product", "car": "Product", "vehicle": "Product", "model": "AIModel",
@@ -211,40 +210,60 @@ def _person_like(words: list[str]) -> bool:
     return 2 <= len(words) <= 3 and all(_PERSON_TOKEN.match(w) for w in words)
 
 
+_HEAD_END = re.compile(r"\s(?:for|on|of)\s")
+
+
+def _policy_head(name: str) -> bool:
+    """Whether the words before a name's first "for", "on" or "of" end in a policy word ("Rules on AI")."""
+    m = _HEAD_END.search(name)
+    if m is None:
+        return False
+    head = name[:m.start()].split()
+    return len(head) > 1 and head[-1] in _POLICY_LAST
+
+
+def _naming_word(before: str) -> bool:
+    """Whether a naming verb ("known as", "called", "dubbed", "(nick)named", "brand(ed)") is in `before`:
+    substring tests, cheaper than running `_NAMED_AS` on every name's context."""
+    return "called" in before or "named" in before or "known as" in before or "dubbed" in before or "brand" in before
+
+
 def _type_of(name: str, before: str, after: str) -> tuple[str, str] | None:
     """Type of a capitalised name from its own words and the words around it, with the rule's name."""
     words = name.split()
     last = words[-1]
-    named = _NAMED_AS.search(before) if _NAMING_WORD.search(before) else None
+    several = len(words) > 1
+    named = _NAMED_AS.search(before) if _naming_word(before) else None
     if named:
         return _NAMED_TYPE[named.group("noun")], "discover:named-as"
-    if last in _INDEX_LAST and len(words) > 1 and words[0] not in _GENERIC_FIRST:
-        return "StockIndex", "discover:index-suffix"
-    if len(words) > 1 and last in _EXCHANGE_LAST:
-        return "Exchange", "discover:exchange-suffix"
-    head = re.split(r"\s(?:for|on|of)\s", name)[0].split()
-    if len(words) > 1 and (last in _POLICY_LAST or (len(head) > 1 and head[-1] in _POLICY_LAST)):
-        return "Policy", "discover:policy-suffix"
-    if any(w in _GOV_WORDS for w in words) and len(words) > 1:
-        return "GovernmentBody", "discover:government-word"
-    if (len(words) > 1 and last in _COMPANY_SUFFIX) or name.endswith(".com"):
+    if several:
+        if last in _INDEX_LAST and words[0] not in _GENERIC_FIRST:
+            return "StockIndex", "discover:index-suffix"
+        if last in _EXCHANGE_LAST:
+            return "Exchange", "discover:exchange-suffix"
+        if last in _POLICY_LAST or _policy_head(name):
+            return "Policy", "discover:policy-suffix"
+        if not _GOV_WORDS.isdisjoint(words):
+            return "GovernmentBody", "discover:government-word"
+        if last in _COMPANY_SUFFIX:
+            return "Company", "discover:corporate-suffix"
+    if name.endswith(".com"):
         return "Company", "discover:corporate-suffix"
-    if len(words) > 1 and last in _MEDIA_LAST:
+    if several and last in _MEDIA_LAST:
         return "Company", "discover:media-name"
     if _TICKER_AFTER.match(after):
         return "Company", "discover:ticker"
-    person_like = _person_like(words)
     if (" at " in before or " of " in before or " with " in before) and _ROLE_OF_COMPANY.search(before):
         return "Company", "discover:employer"
     a = _AFTER_ALL.match(after)
     if a is not None:
         t = _AFTER[int(a.lastgroup[1:])][1]  # type: ignore[index]
-        if not (t == "Company" and person_like):
+        if not (t == "Company" and _person_like(words)):
             return t, f"discover:{t.lower()}-cue-after"
     t = _cue_before(before)
-    if t is not None and (t != "Person" or person_like):
+    if t is not None and (t != "Person" or _person_like(words)):
         return t, f"discover:{t.lower()}-cue-before"
-    if person_like and _PERSON_AFTER.match(after):
+    if _PERSON_AFTER.match(after) and _person_like(words):
         return "Person", "discover:person-speech"
     return None
 
@@ -255,7 +274,8 @@ def _candidates(text: str, start: int, end: int) -> list[tuple[int, int]]:
     head = _HEADING.match(name)
     if head:
         return [(start + head.end(), end)]
-    titles = list(_TITLE.finditer(name))
+    # a title is followed by a space inside the name: a single word holds none
+    titles = list(_TITLE.finditer(name)) if len(name.split(None, 1)) > 1 else None
     t = titles[-1] if titles else None
     if t is not None and t.end() < len(name):
         rest = name[t.end():].split()
