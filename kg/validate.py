@@ -21,6 +21,7 @@ from kg.sparql import rdflib_term
 from ontology.schema import ARTICLE_BASE, ENTITY_BASE, NS, RDF, RDFS, SKOS, data_path, load_schema
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from kg.store import KGStore
@@ -246,7 +247,7 @@ def _rdflib_graph(quads: Iterable[Any]) -> Graph:
     return g
 
 
-def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
+def _batch_quads(db: ox.Store, article_ids: list[str]) -> Iterator[Any]:
     """The quads of some articles plus the entity descriptions (entities and reference graphs) they need;
     the catalog's facts about those entities stay out (they point at entities the batch does not hold)."""
     import pyoxigraph as ox
@@ -258,13 +259,52 @@ def _batch_quads(store: KGStore, article_ids: list[str]) -> Iterator[Any]:
     relations = {ct(r) for r in load_schema().relations}
     entities: set[Any] = set()
     for aid in article_ids:
-        for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(article_graph_iri(aid))):
+        for q in db.quads_for_pattern(None, None, None, ox.NamedNode(article_graph_iri(aid))):
             if q.predicate == ct("mentions"):
                 entities.add(q.object)
             yield q
     for e in sorted(entities, key=str):
         for g in described:
-            yield from (q for q in store.oxigraph.quads_for_pattern(e, None, None, g) if q.predicate not in relations)
+            yield from (q for q in db.quads_for_pattern(e, None, None, g) if q.predicate not in relations)
+
+
+def _check(quads: Iterable[Any]) -> tuple[int, list[Violation]]:
+    """Triples seen and violations found in one batch of quads."""
+    g = _rdflib_graph(quads)
+    return len(g), validate_graph(g)
+
+
+_worker_db: ox.Store | None = None  # a validation worker's own read-only handle on the database
+
+
+def _open_worker_db(db_path: str) -> None:
+    global _worker_db
+    import pyoxigraph as ox
+
+    _worker_db = ox.Store.read_only(db_path)
+
+
+def _check_articles(article_ids: list[str]) -> tuple[int, list[Violation]]:
+    assert _worker_db is not None
+    return _check(_batch_quads(_worker_db, article_ids))
+
+
+def _article_results(store: KGStore, batches: list[list[str]], jobs: int) -> Iterator[tuple[int, list[Violation]]]:
+    """Each batch's (triples, violations), in batch order. With `jobs` > 1, forked workers each open the
+    database read-only (the parent's shared lock keeps writers out meanwhile) and check batches side by side:
+    pyshacl is single-threaded and the batches independent. A writer validates in its own process: a
+    read-only handle beside a writer's is undefined in Oxigraph."""
+    if jobs <= 1 or len(batches) <= 1 or store.writable:
+        for ids in batches:
+            yield _check(_batch_quads(store.oxigraph, ids))
+        return
+    import multiprocessing as mp
+
+    from kg.store import DB_DIR
+
+    shapes_graph()  # built once, inherited by the workers
+    with mp.get_context("fork").Pool(min(jobs, len(batches)), _open_worker_db, (str(store.path / DB_DIR),)) as pool:
+        yield from pool.imap(_check_articles, batches)
 
 
 def _rest_quads(store: KGStore) -> list[Any]:
@@ -287,10 +327,11 @@ def _rest_quads(store: KGStore) -> list[Any]:
 
 
 def validate_store(store: KGStore, *, articles: list[str] | None = None, sample: int | None = None,
-                   batch: int = 200, seed: int = 0) -> ValidationReport:
+                   batch: int = 200, seed: int = 0, jobs: int = 1) -> ValidationReport:
     """Validate the whole store, some articles (`articles`), or a random `sample` of them. The whole store
     means every article batch, then the reference graph, then everything else (other graphs, entities no
-    article mentions); a sample adds the reference graph; given articles are validated alone."""
+    article mentions); a sample adds the reference graph; given articles are validated alone. Article
+    batches are checked by `jobs` processes; the report is the same for any number."""
     import pyoxigraph as ox
 
     from kg.errors import StoreError
@@ -309,16 +350,18 @@ def validate_store(store: KGStore, *, articles: list[str] | None = None, sample:
     report = ValidationReport()
     seen: set[Violation] = set()
 
-    def run(quads: Iterable[Any]) -> None:
-        g = _rdflib_graph(quads)
-        report.triples += len(g)
-        for v in validate_graph(g):
+    def add(triples: int, violations: list[Violation]) -> None:
+        report.triples += triples
+        for v in violations:
             if v not in seen:
                 seen.add(v)
                 report.violations.append(v)
 
-    for i in range(0, len(chosen), batch):
-        run(_batch_quads(store, chosen[i:i + batch]))
+    def run(quads: Iterable[Any]) -> None:
+        add(*_check(quads))
+
+    for result in _article_results(store, [chosen[i:i + batch] for i in range(0, len(chosen), batch)], jobs):
+        add(*result)
     if not articles:
         ref = list(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(REFERENCE_GRAPH)))
         subjects = {q.subject for q in ref}

@@ -94,6 +94,36 @@ def test_broken_data_is_reported(store: KGStore) -> None:
     assert validate_store(store, articles=["v2"]).conforms
 
 
+def test_parallel_batches_give_the_same_report(store: KGStore, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    import kg.validate as validation
+
+    huawei, ascend = entity_iri(discovered_key("Company", "Huawei")), entity_iri(discovered_key("Chip", "Ascend 910B"))
+    store.put_article(graph("v3"))
+    store.update(f"INSERT DATA {{ GRAPH <https://w3id.org/chinatech/graph/article/v3> {{ <{ascend}> <{NS}develops> "
+                 f"<{huawei}> }} }}")
+    path = store.path
+    store.close()
+    pids = tmp_path / "pids"
+    opened = validation._open_worker_db
+
+    def spy(db_path: str) -> None:  # each forked worker runs it first
+        with open(pids, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        opened(db_path)
+
+    monkeypatch.setattr(validation, "_open_worker_db", spy)
+    with KGStore.open(path) as st:
+        alone = validate_store(st, batch=1)
+        assert not pids.exists()
+        together = validate_store(st, batch=1, jobs=2)
+    assert together.violations == alone.violations and together.triples == alone.triples
+    assert {"shape:develops-domain", "shape:develops-range"} <= {v.shape for v in together.violations}
+    workers = pids.read_text().split()
+    assert len(set(workers)) == 2 and str(os.getpid()) not in workers
+
+
 def test_cli_exit_code(store: KGStore, tmp_path: Path) -> None:
     path = store.path
     store.close()

@@ -398,13 +398,15 @@ def validate(
                                                       "(repeatable).")] = None,
     sample: Annotated[int | None, typer.Option("--sample", min=1, help="Validate a random sample of this many "
                                                "articles (and the catalog).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes checking batches of 200 "
+                                      "articles (default: the number of CPUs).")] = os.cpu_count() or 1,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Check the store against the SHACL shapes (structure, and each relation's domain and range)."""
     from kg.validate import validate_store
 
     with open_store(store) as st:
-        report = validate_store(st, articles=article or None, sample=sample)
+        report = validate_store(st, articles=article or None, sample=sample, jobs=jobs)
     rows = [(v.severity, v.focus, v.path, v.value, v.message, v.shape) for v in report.violations]
     if rows or fmt is not OutputFormat.table:
         render_rows(["severity", "focus", "path", "value", "message", "shape"], rows, fmt,
