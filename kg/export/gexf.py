@@ -41,6 +41,7 @@ def write(sub: Subgraph, out: IO[bytes], **opts: Any) -> None:
     edge_attrs = [c for c in EDGE_COLUMNS if c not in ("src", "dst")
                   and any(r.get(c) not in (None, []) for r in edges)]
     colours = {t: _rgb(c) for t, c in type_colours().items()}
+    grey = _rgb("#999999")  # a node type without a colour of its own
     ids = {f"{cls}_{name}": str(i) for i, (cls, name) in
            enumerate([*(("n", n) for n in node_attrs), *(("e", n) for n in edge_attrs)])}
     description = escape(xml_safe(sub.selection.describe()))
@@ -64,7 +65,7 @@ def write(sub: Subgraph, out: IO[bytes], **opts: Any) -> None:
     for row in nodes:
         parts.append(f"{_line(3)}<node id={quoteattr(xml_safe(row['key']))} label={quoteattr(xml_safe(row['label']))}>"
                      f"{attvalues('n', row, node_attrs)}{_line(4)}<viz:color "
-                     f"{colours.get(row['type']) or _rgb('#999999')}/>{_line(3)}</node>")
+                     f"{colours.get(row['type'], grey)}/>{_line(3)}</node>")
     parts.append(f"{_line(2)}</nodes>{_line(2)}<edges>")
     for i, row in enumerate(edges):
         weight = row.get("confidence")
